@@ -1,0 +1,8 @@
+// What the emulated CPU advertises (CPUID leaf 1), for the kernel's AT_HWCAP.
+
+import { cpuidLeaf } from '../vm/index.js';
+
+export function cpuidFeatures(): { ecx: number; edx: number } {
+  const [, , ecx, edx] = cpuidLeaf(1, 0);
+  return { ecx, edx };
+}

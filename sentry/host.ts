@@ -1,0 +1,51 @@
+// What the Sentry needs from its host, as interfaces: clocks, randomness, the debug log, host
+// stdio and (until the Gofer exists) read-only host files. The Node implementations live in
+// sentry/node/; tests can supply fakes.
+
+import type { Dirent } from './vfs/file.js';
+import type { Stat, Timespec } from './vfs/stat.js';
+
+export interface Clock {
+  realtime(): Timespec;
+  monotonic(): Timespec;
+}
+
+export interface HostStream {
+  readonly isTty: boolean;
+  /** Reads what is available (waiting for at least one byte); 0 at end of input. -errno on error. */
+  read(dst: Uint8Array): Promise<number>;
+  /** Writes everything (waiting while the host pipe is full); -errno on error (-EPIPE). */
+  write(src: Uint8Array): Promise<number>;
+  stat(): Stat;
+  /** Terminal size, when a terminal. */
+  winsize?(): { rows: number; cols: number };
+}
+
+export interface HostFile {
+  readonly stat: Stat;
+  read(dst: Uint8Array, position: number): Promise<number>;
+  readdir(): Promise<Dirent[] | number>;
+  close(): void;
+}
+
+/** Read-only access to host files by absolute path (moves behind the Gofer in the next issue). */
+export interface HostFs {
+  open(path: string, directory: boolean): Promise<HostFile | number>;
+  stat(path: string, followSymlinks: boolean): Promise<Stat | number>;
+  readlink(path: string): Promise<string | number>;
+  access(path: string, mode: number): Promise<number>;
+}
+
+export interface Host {
+  clock: Clock;
+  randomBytes(n: number): Uint8Array;
+  /** The Sentry's own log (--debug-log): warnings, --strace. Never the guest's stdout/stderr. */
+  log(line: string): void;
+  stdio: [HostStream, HostStream, HostStream];
+  fs: HostFs;
+  hostname: string;
+  /** Lets the host's event loop run (timers, I/O) before the caller continues. */
+  yield(): Promise<void>;
+  /** Waits `ms` milliseconds of host time. */
+  sleep(ms: number): Promise<void>;
+}

@@ -1,0 +1,210 @@
+// The kernel: owns guest memory (frames and the commit limit), the tasks and their PID namespace,
+// and the task loop that runs each task on its platform context and answers its stops: syscalls
+// go to the syscall table, faults to the memory manager, exceptions become signals.
+
+import { Errno, ERRNO_NAMES } from '../abi/errno.js';
+import { Gpr, PAGE_SIZE, Vector, type Platform, type Stop } from '../../platform/platform.js';
+import type { Host } from '../host.js';
+import { loadProgram, LoadError, type ExecArgs } from '../loader/loader.js';
+import { FrameAllocator } from '../mm/frames.js';
+import { MemoryManager } from '../mm/mm.js';
+import { SYSCALL_NAMES } from '../syscalls/names.js';
+import { SYSCALL_TABLE } from '../syscalls/table.js';
+import { formatSyscall, formatResult } from '../syscalls/strace.js';
+import { FdTable } from '../vfs/fd_table.js';
+import { O_RDONLY, O_WRONLY } from '../vfs/file.js';
+import { StreamFile } from '../vfs/stream_file.js';
+import { FsContext, SignalHandlers, Task, ThreadGroup, type Credentials } from './task.js';
+
+export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11;
+
+/** Instructions a task runs before the event loop gets a turn. */
+const SLICE = 2_000_000;
+
+export interface KernelOptions {
+  strace: boolean;
+  /** Advertised by AT_HWCAP: CPUID.1:EDX. */
+  hwcap: number;
+}
+
+export class Kernel {
+  readonly frames: FrameAllocator;
+  readonly commitPool: { used: number; limit: number };
+  readonly tasks = new Map<number, Task>();
+  private nextTid = 1;
+  private readonly loggedUnimplemented = new Set<number>();
+  readonly bootTime: { sec: number; nsec: number };
+
+  constructor(readonly platform: Platform, readonly host: Host, readonly options: KernelOptions) {
+    this.frames = new FrameAllocator(platform.memory);
+    // Keep a little headroom for the kernel's own frames (page tables later, page cache).
+    this.commitPool = { used: 0, limit: platform.memory.frameCount - 16 };
+    this.bootTime = host.clock.monotonic();
+  }
+
+  log(line: string): void { this.host.log(line); }
+
+  newMemoryManager(): MemoryManager {
+    return new MemoryManager(this.platform.newAddressSpace(), this.frames, this.platform.memory, this.commitPool);
+  }
+
+  /**
+   * Creates PID 1 running `file` (already read) with host stdio on fds 0-2.
+   * Throws LoadError when the program cannot be loaded.
+   */
+  createInit(file: Uint8Array, execPath: string, argv: string[], envp: string[], cwd: string, creds: Credentials): Task {
+    const enc = new TextEncoder();
+    const mm = this.newMemoryManager();
+    const args: ExecArgs = {
+      argv: argv.map((s) => enc.encode(s)),
+      envp: envp.map((s) => enc.encode(s)),
+      execfn: enc.encode(execPath),
+      uid: creds.uid, euid: creds.euid, gid: creds.gid, egid: creds.egid,
+      random16: this.host.randomBytes(16),
+      hwcap: this.options.hwcap,
+    };
+    let loaded;
+    try {
+      loaded = loadProgram(mm, file, args);
+    } catch (e) {
+      mm.release();
+      throw e;
+    }
+    mm.exePath = execPath;
+    const fds = new FdTable();
+    const [stdin, stdout, stderr] = this.host.stdio;
+    fds.install(0, new StreamFile(stdin, O_RDONLY, 'pipe:[stdin]'), false);
+    fds.install(1, new StreamFile(stdout, O_WRONLY, 'pipe:[stdout]'), false);
+    fds.install(2, new StreamFile(stderr, O_WRONLY, 'pipe:[stderr]'), false);
+    const tid = this.nextTid++;
+    const tg = new ThreadGroup(tid, 0, creds, new SignalHandlers());
+    tg.comm = execPath.split('/').pop()!.slice(0, 15);
+    const t = new Task(tid, tg, mm, fds, new FsContext(cwd), this.platform.newContext());
+    t.regs.reset();
+    t.regs.rip = loaded.entry;
+    t.regs.setNumber(Gpr.RSP, loaded.sp);
+    this.tasks.set(tid, t);
+    return t;
+  }
+
+  /** Runs `t` until it exits. */
+  async runTask(t: Task): Promise<void> {
+    while (!t.exited) {
+      let stop: Stop | Promise<Stop> = t.ctx.switch(t.mm.as, t.regs, SLICE);
+      if (stop instanceof Promise) stop = await stop;
+      switch (stop.kind) {
+        case 'syscall': {
+          const r = this.syscall(t);
+          if (typeof r !== 'number') await r;
+          break;
+        }
+        case 'fault': this.pageFault(t, stop.addr, stop.access); break;
+        case 'exception': this.exception(t, stop.vector, stop.detail); break;
+        case 'interrupted': await this.host.yield(); break;
+      }
+    }
+  }
+
+  // --- syscalls ------------------------------------------------------------------------------
+
+  /** Dispatches the syscall in t's registers and stores its result; a promise when it waits. */
+  private syscall(t: Task): number | Promise<number> {
+    const i32 = t.regs.i32;
+    const nr = i32[1] === 0 ? i32[0] : -1;
+    t.syscallNr = nr;
+    const row = nr >= 0 ? SYSCALL_TABLE[nr] : undefined;
+    if (this.options.strace) this.log(formatSyscall(t, nr));
+    let r: number | Promise<number>;
+    if (!row || !row.handler) {
+      if (!this.loggedUnimplemented.has(nr)) {
+        this.loggedUnimplemented.add(nr);
+        this.log(`warning: unimplemented syscall ${row ? nameOf(nr) : nr}${row?.note ? ` (${row.note})` : ''}: ENOSYS`);
+      }
+      r = -Errno.ENOSYS;
+    } else {
+      try {
+        r = row.handler(t, this);
+      } catch (e) {
+        r = this.handlerBug(nr, e);
+      }
+    }
+    if (typeof r === 'number') {
+      this.finishSyscall(t, nr, r);
+      return r;
+    }
+    return r.then(
+      (v) => { this.finishSyscall(t, nr, v); return v; },
+      (e) => { const v = this.handlerBug(nr, e); this.finishSyscall(t, nr, v); return v; },
+    );
+  }
+
+  private finishSyscall(t: Task, nr: number, r: number): void {
+    if (t.exited) return;
+    t.setReturn(r);
+    if (this.options.strace) this.log(formatResult(t, nr, r));
+  }
+
+  /** A handler threw: a Sentry bug. The guest gets EINVAL; the sandbox goes on. */
+  private handlerBug(nr: number, e: unknown): number {
+    this.log(`error: syscall ${nameOf(nr)} handler failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return -Errno.EINVAL;
+  }
+
+  // --- faults and exceptions -----------------------------------------------------------------
+
+  private pageFault(t: Task, addr: number, access: number): void {
+    const r = t.mm.handleFault(addr, access);
+    if (r === 'ok') return;
+    if (r === 'oom') {
+      this.log(`error: out of guest memory at 0x${addr.toString(16)}: killing pid ${t.tg.pid}`);
+      this.killGroup(t, SIGKILL);
+      return;
+    }
+    const rip = t.regs.rip;
+    this.log(`pid ${t.tg.pid}: SIGSEGV (${r === 'maperr' ? 'SEGV_MAPERR' : 'SEGV_ACCERR'}) ${['read', 'write', 'exec'][access]} at 0x${addr.toString(16)}, rip 0x${rip.toString(16)}`);
+    this.killGroup(t, SIGSEGV);
+  }
+
+  private exception(t: Task, vector: number, detail: string): void {
+    const sig = vector === Vector.DE || vector === Vector.MF || vector === Vector.XM ? SIGFPE
+      : vector === Vector.UD ? SIGILL
+        : vector === Vector.BP || vector === Vector.DB ? SIGTRAP
+          : SIGSEGV;
+    this.log(`pid ${t.tg.pid}: CPU exception ${vector} at rip 0x${t.regs.rip.toString(16)}: ${detail}`);
+    this.killGroup(t, sig);
+  }
+
+  /** Ends the whole thread group as killed by `sig` (catchable signals arrive with processes). */
+  killGroup(t: Task, sig: number): void {
+    t.tg.termSignal = sig;
+    this.exitGroup(t, 128 + sig);
+  }
+
+  exitGroup(t: Task, status: number): void {
+    const tg = t.tg;
+    if (tg.exitStatus === null) tg.exitStatus = status;
+    for (const task of tg.tasks) {
+      task.exited = true;
+      task.ctx.interrupt();
+      this.tasks.delete(task.tid);
+    }
+    t.fds.closeAll();
+    t.mm.release();
+  }
+
+  /** A signal from the host (runts was sent SIGINT etc.): until delivery exists, it terminates. */
+  hostSignal(sig: number): void {
+    for (const t of this.tasks.values()) {
+      if (t.tg.pid === 1) { this.log(`host signal ${sig}: terminating the sandbox`); this.killGroup(t, sig); return; }
+    }
+  }
+
+  errnoName(e: number): string { return ERRNO_NAMES[e] ?? String(e); }
+  get pageSize(): number { return PAGE_SIZE; }
+}
+
+function nameOf(nr: number): string {
+  return SYSCALL_NAMES.get(nr) ?? `#${nr}`;
+}
+
+export { LoadError };

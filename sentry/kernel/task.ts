@@ -1,0 +1,81 @@
+// A task (a guest thread) and the objects it may share with others, as in gVisor's kernel.Task:
+// per-thread state (registers, signal mask, tid, robust list) apart from the shared, reference-
+// counted objects (memory manager, fd table, fs context, signal handlers, thread group), so that
+// clone's flags can choose what is shared.
+
+import { RegisterFile, setPair, type Context } from '../../platform/platform.js';
+import type { MemoryManager } from '../mm/mm.js';
+import type { FdTable } from '../vfs/fd_table.js';
+
+/** cwd, root and umask (CLONE_FS shares them). */
+export class FsContext {
+  constructor(public cwd: string, public root = '/', public umask = 0o022) {}
+}
+
+export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number }
+
+export interface Rlimit { cur: number; max: number }
+
+/** A signal action as rt_sigaction records it (delivery arrives with processes). */
+export interface SigAction { handler: number; flags: number; restorer: number; maskLo: number; maskHi: number }
+
+export class SignalHandlers {
+  readonly actions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, maskLo: 0, maskHi: 0 }));
+}
+
+/** A process: the thread group and what its threads share. */
+export class ThreadGroup {
+  exitStatus: number | null = null;
+  /** Set when the group was killed by a signal (wait status 128+N for runts). */
+  termSignal = 0;
+  readonly tasks = new Set<Task>();
+  readonly rlimits = new Map<number, Rlimit>();
+  comm = '';
+
+  constructor(readonly pid: number, public ppid: number, public creds: Credentials, public handlers: SignalHandlers) {}
+}
+
+export class Task {
+  readonly regs = new RegisterFile();
+  sigmaskLo = 0;
+  sigmaskHi = 0;
+  clearChildTid = 0;
+  robustList = 0;
+  robustListLen = 0;
+  exited = false;
+  /** Syscall-restart bookkeeping and the name of the syscall in progress (for --strace). */
+  syscallNr = -1;
+
+  constructor(
+    readonly tid: number,
+    readonly tg: ThreadGroup,
+    public mm: MemoryManager,
+    public fds: FdTable,
+    public fs: FsContext,
+    readonly ctx: Context,
+  ) {
+    tg.tasks.add(this);
+  }
+
+  // --- syscall arguments: rdi, rsi, rdx, r10, r8, r9 ----------------------------------------
+
+  /** Argument n as an unsigned 64-bit JS number (exact below 2^53; pointers and sizes). */
+  arg(n: number): number {
+    const s = ARG_SLOTS[n];
+    return (this.regs.i32[s + 1] >>> 0) * 4294967296 + (this.regs.i32[s] >>> 0);
+  }
+  /** Argument n as a signed 64-bit JS number (offsets). */
+  argSigned(n: number): number {
+    const s = ARG_SLOTS[n];
+    return this.regs.i32[s + 1] * 4294967296 + (this.regs.i32[s] >>> 0);
+  }
+  /** Argument n's low 32 bits as a signed int (fds, flags, ints). */
+  argInt(n: number): number { return this.regs.i32[ARG_SLOTS[n]]; }
+  argLo(n: number): number { return this.regs.i32[ARG_SLOTS[n]]; }
+  argHi(n: number): number { return this.regs.i32[ARG_SLOTS[n] + 1]; }
+
+  setReturn(v: number): void { setPair(this.regs.i32, 0, v); }
+}
+
+// Register-file slots of the syscall argument registers (Gpr * 2).
+const ARG_SLOTS = [14, 12, 4, 20, 16, 18];

@@ -1,0 +1,433 @@
+// The memory manager of one address space (gVisor pkg/sentry/mm): the VMAs, the pages that back
+// them (reference-counted frames), demand paging, brk, and copy-in/copy-out for syscalls.
+// It owns the truth; the platform AddressSpace is a cache it fills on faults and flushes on changes.
+// Committed memory (writable private pages) is accounted against the sandbox's limit, as Linux
+// does with overcommit_memory=2, so a page fault never finds guest memory exhausted.
+
+import { Errno } from '../abi/errno.js';
+import { Access, PAGE_SIZE, Perm, USER_ADDRESS_LIMIT, type AddressSpace, type PhysicalMemory } from '../../platform/platform.js';
+import type { FrameAllocator } from './frames.js';
+
+export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
+  MAP_GROWSDOWN = 0x100, MAP_DENYWRITE = 0x800, MAP_EXECUTABLE = 0x1000, MAP_LOCKED = 0x2000,
+  MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_NONBLOCK = 0x10000, MAP_STACK = 0x20000,
+  MAP_HUGETLB = 0x40000, MAP_FIXED_NOREPLACE = 0x100000;
+
+export interface Vma {
+  start: number;
+  end: number;
+  prot: number;
+  /** MAP_SHARED or MAP_PRIVATE, plus MAP_GROWSDOWN. */
+  flags: number;
+  /** For /proc/PID/maps: "[heap]", "[stack]", a path, or "". */
+  name: string;
+}
+
+export const STACK_TOP = 0x7ffffffff000;
+const MMAP_TOP = 0x7ffff7fff000;
+const MMAP_BOTTOM = 0x10000;
+
+export function pageAlignUp(v: number): number { return Math.ceil(v / PAGE_SIZE) * PAGE_SIZE; }
+function isAligned(v: number): boolean { return v % PAGE_SIZE === 0; }
+
+function toPerms(prot: number): number {
+  // x86 has no write-only or exec-only pages: any access right implies read.
+  let p = prot & (PROT_READ | PROT_WRITE | PROT_EXEC) ? Perm.READ : Perm.NONE;
+  if (prot & PROT_WRITE) p |= Perm.WRITE;
+  if (prot & PROT_EXEC) p |= Perm.EXEC;
+  return p;
+}
+
+/** Pages that count against the commit limit: private and writable. */
+function commitPages(v: { prot: number; flags: number }, pages: number): number {
+  return (v.prot & PROT_WRITE) && !(v.flags & MAP_SHARED) ? pages : 0;
+}
+
+export type FaultResult = 'ok' | 'maperr' | 'accerr' | 'oom';
+
+export class MemoryManager {
+  /** Sorted, non-overlapping. */
+  private vmas: Vma[] = [];
+  /** Present pages: virtual page number -> frame. */
+  private readonly pages = new Map<number, number>();
+  brkStart = 0;
+  brkEnd = 0;
+  /** The ELF program's data for /proc/self/exe and AT_EXECFN. */
+  exePath = '';
+  private committed = 0;
+
+  constructor(
+    readonly as: AddressSpace,
+    private readonly frames: FrameAllocator,
+    private readonly memory: PhysicalMemory,
+    /** Pages the whole sandbox may commit; shared with other memory managers through `commitPool`. */
+    private readonly commitPool: { used: number; limit: number },
+  ) {}
+
+  // --- VMAs ------------------------------------------------------------------------------------
+
+  findVma(addr: number): Vma | undefined {
+    let lo = 0, hi = this.vmas.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.vmas[mid];
+      if (addr < v.start) hi = mid - 1;
+      else if (addr >= v.end) lo = mid + 1;
+      else return v;
+    }
+    return undefined;
+  }
+
+  get mappings(): readonly Vma[] { return this.vmas; }
+
+  private overlaps(start: number, end: number): boolean {
+    return this.vmas.some((v) => v.start < end && v.end > start);
+  }
+
+  /** Highest free range of `len` bytes below `top`, or -1. */
+  private findGap(len: number, top = MMAP_TOP): number {
+    let end = top;
+    for (let k = this.vmas.length - 1; k >= -1; k--) {
+      const v = k >= 0 ? this.vmas[k] : undefined;
+      if (v && v.start >= end) continue;
+      const gapStart = v ? v.end : MMAP_BOTTOM;
+      if (end - gapStart >= len) return end - len;
+      if (!v) break;
+      end = Math.min(end, v.start);
+    }
+    return -1;
+  }
+
+  private charge(pages: number): boolean {
+    if (pages <= 0) return true;
+    if (this.commitPool.used + pages > this.commitPool.limit) return false;
+    this.commitPool.used += pages;
+    this.committed += pages;
+    return true;
+  }
+
+  private uncharge(pages: number): void {
+    this.commitPool.used -= pages;
+    this.committed -= pages;
+  }
+
+  /** Removes [start, end) from the VMA list and frees its pages (munmap, MAP_FIXED, mremap). */
+  private removeRange(start: number, end: number): void {
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) { out.push(v); continue; }
+      const cutStart = Math.max(v.start, start), cutEnd = Math.min(v.end, end);
+      this.uncharge(commitPages(v, (cutEnd - cutStart) / PAGE_SIZE));
+      if (v.start < start) out.push({ ...v, end: start });
+      if (v.end > end) out.push({ ...v, start: end });
+    }
+    this.vmas = out;
+    this.dropPages(start, end);
+  }
+
+  private dropPages(start: number, end: number): void {
+    const n = (end - start) / PAGE_SIZE;
+    const first = start / PAGE_SIZE;
+    if (n < this.pages.size) {
+      for (let k = 0; k < n; k++) {
+        const f = this.pages.get(first + k);
+        if (f !== undefined) { this.pages.delete(first + k); this.frames.decRef(f); }
+      }
+    } else {
+      for (const [vpn, f] of this.pages) {
+        if (vpn >= first && vpn < first + n) { this.pages.delete(vpn); this.frames.decRef(f); }
+      }
+    }
+    this.as.unmap(start, end - start);
+  }
+
+  private insertVma(v: Vma): void {
+    let k = 0;
+    while (k < this.vmas.length && this.vmas[k].start < v.start) k++;
+    this.vmas.splice(k, 0, v);
+  }
+
+  // --- mmap and friends --------------------------------------------------------------------
+
+  /** Anonymous mmap (file mappings are read into private memory by the caller). Returns the address or -errno. */
+  mmap(addr: number, length: number, prot: number, flags: number, name = ''): number {
+    if (length <= 0) return -Errno.EINVAL;
+    const len = pageAlignUp(length);
+    if (len > USER_ADDRESS_LIMIT) return -Errno.ENOMEM;
+    if (!(flags & (MAP_SHARED | MAP_PRIVATE))) return -Errno.EINVAL;
+    let start: number;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+      if (!isAligned(addr)) return -Errno.EINVAL;
+      if (addr < MMAP_BOTTOM || addr + len > USER_ADDRESS_LIMIT) return (flags & MAP_FIXED) ? -Errno.EPERM : -Errno.ENOMEM;
+      if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && this.overlaps(addr, addr + len)) return -Errno.EEXIST;
+      start = addr;
+    } else {
+      // A hint is used when the range is free, as Linux does.
+      const hint = pageAlignUp(addr);
+      if (hint >= MMAP_BOTTOM && hint + len <= USER_ADDRESS_LIMIT && !this.overlaps(hint, hint + len)) start = hint;
+      else start = this.findGap(len);
+      if (start < 0) return -Errno.ENOMEM;
+    }
+    const vma: Vma = { start, end: start + len, prot, flags: flags & (MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN), name };
+    if (!this.charge(commitPages(vma, len / PAGE_SIZE))) return -Errno.ENOMEM;
+    if (this.overlaps(start, start + len)) {
+      this.removeRange(start, start + len);
+    }
+    this.insertVma(vma);
+    this.mergeAround(start, start + len);
+    return start;
+  }
+
+  munmap(addr: number, length: number): number {
+    if (!isAligned(addr) || length <= 0 || addr + length > USER_ADDRESS_LIMIT) return -Errno.EINVAL;
+    this.removeRange(addr, addr + pageAlignUp(length));
+    return 0;
+  }
+
+  mprotect(addr: number, length: number, prot: number): number {
+    if (!isAligned(addr)) return -Errno.EINVAL;
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -Errno.EINVAL;
+    const end = addr + pageAlignUp(length);
+    if (end === addr) return 0;
+    // Every page of the range must be mapped.
+    let cursor = addr;
+    for (const v of this.vmas) {
+      if (v.end <= cursor || v.start >= end) continue;
+      if (v.start > cursor) return -Errno.ENOMEM;
+      cursor = v.end;
+      if (cursor >= end) break;
+    }
+    if (cursor < end) return -Errno.ENOMEM;
+    const p = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+    // Account for pages that become (or stop being) committed before changing anything.
+    let delta = 0;
+    for (const v of this.vmas) {
+      if (v.end <= addr || v.start >= end) continue;
+      const pages = (Math.min(v.end, end) - Math.max(v.start, addr)) / PAGE_SIZE;
+      delta += commitPages({ prot: p, flags: v.flags }, pages) - commitPages(v, pages);
+    }
+    if (delta > 0 && !this.charge(delta)) return -Errno.ENOMEM;
+    if (delta < 0) this.uncharge(-delta);
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= addr || v.start >= end) { out.push(v); continue; }
+      if (v.start < addr) out.push({ ...v, end: addr });
+      out.push({ ...v, start: Math.max(v.start, addr), end: Math.min(v.end, end), prot: p });
+      if (v.end > end) out.push({ ...v, start: end });
+    }
+    this.vmas = out;
+    this.as.unmap(addr, end - addr); // refaults install the new permissions
+    this.mergeAround(addr, end);
+    return 0;
+  }
+
+  /** Joins neighbouring VMAs that are alike, so /proc/self/maps and lookups stay small. */
+  private mergeAround(start: number, end: number): void {
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      const prev = out[out.length - 1];
+      if (prev && prev.end === v.start && prev.prot === v.prot && prev.flags === v.flags && prev.name === v.name
+        && v.start <= end && prev.end >= start) {
+        prev.end = v.end;
+      } else out.push(v);
+    }
+    this.vmas = out;
+  }
+
+  brk(addr: number): number {
+    if (addr === 0 || addr < this.brkStart) return this.brkEnd;
+    const oldTop = pageAlignUp(this.brkEnd), newTop = pageAlignUp(addr);
+    if (newTop > oldTop) {
+      if (this.overlaps(oldTop, newTop)) return this.brkEnd;
+      const heap = this.findVma(oldTop - 1);
+      const vma: Vma = { start: oldTop, end: newTop, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE, name: '[heap]' };
+      if (!this.charge(commitPages(vma, (newTop - oldTop) / PAGE_SIZE))) return this.brkEnd;
+      if (heap && heap.name === '[heap]' && heap.end === oldTop) heap.end = newTop;
+      else this.insertVma(vma);
+    } else if (newTop < oldTop) {
+      this.removeRange(newTop, oldTop);
+    }
+    this.brkEnd = addr;
+    return addr;
+  }
+
+  mremap(oldAddr: number, oldLen: number, newLen: number, flags: number, newAddr: number): number {
+    const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+    if (!isAligned(oldAddr) || newLen <= 0 || (flags & ~3) || ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))) return -Errno.EINVAL;
+    const oldSize = pageAlignUp(oldLen), newSize = pageAlignUp(newLen);
+    const v = this.findVma(oldAddr);
+    if (!v || oldAddr + oldSize > v.end) return -Errno.EFAULT;
+    if (!(flags & MREMAP_FIXED)) {
+      if (newSize <= oldSize) {
+        if (newSize < oldSize) this.removeRange(oldAddr + newSize, oldAddr + oldSize);
+        return oldAddr;
+      }
+      // Grow in place when the following range is free.
+      if (oldAddr + oldSize === v.end && !this.overlaps(v.end, oldAddr + newSize) && oldAddr + newSize <= USER_ADDRESS_LIMIT) {
+        if (!this.charge(commitPages(v, (newSize - oldSize) / PAGE_SIZE))) return -Errno.ENOMEM;
+        v.end = oldAddr + newSize;
+        return oldAddr;
+      }
+      if (!(flags & MREMAP_MAYMOVE)) return -Errno.ENOMEM;
+    }
+    let dest: number;
+    if (flags & MREMAP_FIXED) {
+      if (!isAligned(newAddr) || (newAddr < oldAddr + oldSize && newAddr + newSize > oldAddr)) return -Errno.EINVAL;
+      dest = newAddr;
+    } else {
+      dest = this.findGap(newSize);
+      if (dest < 0) return -Errno.ENOMEM;
+    }
+    const moved: Vma = { ...v, start: dest, end: dest + newSize };
+    if (!this.charge(commitPages(moved, newSize / PAGE_SIZE))) return -Errno.ENOMEM;
+    if (flags & MREMAP_FIXED) this.removeRange(dest, dest + newSize);
+    // Move the frames, not their contents.
+    const keep = Math.min(oldSize, newSize) / PAGE_SIZE;
+    const firstOld = oldAddr / PAGE_SIZE, firstNew = dest / PAGE_SIZE;
+    for (let k = 0; k < keep; k++) {
+      const f = this.pages.get(firstOld + k);
+      if (f !== undefined) { this.pages.delete(firstOld + k); this.pages.set(firstNew + k, f); }
+    }
+    this.as.unmap(oldAddr, oldSize);
+    this.removeRange(oldAddr, oldAddr + oldSize);
+    this.insertVma(moved);
+    return dest;
+  }
+
+  /** MADV_DONTNEED on private anonymous memory: the pages read back as zero. Other advice is a hint. */
+  madvise(addr: number, length: number, advice: number): number {
+    if (!isAligned(addr) || length < 0) return -Errno.EINVAL;
+    const MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9;
+    const end = addr + pageAlignUp(length);
+    if (advice === MADV_DONTNEED || advice === MADV_FREE) {
+      for (const v of this.vmas) {
+        if (v.end <= addr || v.start >= end) continue;
+        this.dropPages(Math.max(v.start, addr), Math.min(v.end, end));
+      }
+      return 0;
+    }
+    if (advice === MADV_REMOVE) return -Errno.EOPNOTSUPP;
+    if (advice < 0 || advice > 100) return -Errno.EINVAL;
+    return 0;
+  }
+
+  // --- paging --------------------------------------------------------------------------------
+
+  /** Makes the page at `addr` present for `access` and installs it in the address space. */
+  handleFault(addr: number, access: Access): FaultResult {
+    const v = this.findVma(addr);
+    if (!v) return 'maperr';
+    const ok = access === Access.WRITE ? (v.prot & PROT_WRITE) : access === Access.EXEC ? (v.prot & PROT_EXEC) : (v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
+    if (!ok) return 'accerr';
+    const frame = this.pageFrame(Math.floor(addr / PAGE_SIZE));
+    if (frame < 0) return 'oom';
+    this.as.map(Math.floor(addr / PAGE_SIZE) * PAGE_SIZE, [frame], toPerms(v.prot));
+    return 'ok';
+  }
+
+  /** The frame backing page `vpn`, allocating a zero page on first touch; -1 when out of memory. */
+  private pageFrame(vpn: number): number {
+    let f = this.pages.get(vpn);
+    if (f === undefined) {
+      f = this.frames.alloc();
+      if (f < 0) return -1;
+      this.pages.set(vpn, f);
+    }
+    return f;
+  }
+
+  /**
+   * Physical address of guest `addr` for a kernel access, faulting the page in; -1 if the guest
+   * could not make that access itself (the syscall then fails with EFAULT).
+   */
+  private kernelAddr(addr: number, write: boolean): number {
+    if (!(addr >= 0 && addr < USER_ADDRESS_LIMIT)) return -1;
+    const v = this.findVma(addr);
+    if (!v) return -1;
+    if (write ? !(v.prot & PROT_WRITE) : !(v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) return -1;
+    const f = this.pageFrame(Math.floor(addr / PAGE_SIZE));
+    if (f < 0) return -1;
+    if (write) this.memory.invalidateCode(f);
+    return f * PAGE_SIZE + (addr % PAGE_SIZE);
+  }
+
+  /** Copies guest memory into `out`; false on EFAULT. */
+  copyIn(addr: number, out: Uint8Array): boolean {
+    let done = 0;
+    while (done < out.length) {
+      const p = this.kernelAddr(addr + done, false);
+      if (p < 0) return false;
+      const n = Math.min(out.length - done, PAGE_SIZE - ((addr + done) % PAGE_SIZE));
+      out.set(this.memory.u8.subarray(p, p + n), done);
+      done += n;
+    }
+    return true;
+  }
+
+  /** Copies `data` into guest memory; false on EFAULT (a prefix may have been written). */
+  copyOut(addr: number, data: Uint8Array): boolean {
+    let done = 0;
+    while (done < data.length) {
+      const p = this.kernelAddr(addr + done, true);
+      if (p < 0) return false;
+      const n = Math.min(data.length - done, PAGE_SIZE - ((addr + done) % PAGE_SIZE));
+      this.memory.u8.set(data.subarray(done, done + n), p);
+      done += n;
+    }
+    return true;
+  }
+
+  /** Writes into mapped memory whatever its protection (the loader filling read-only segments). */
+  pokeBytes(addr: number, data: Uint8Array): boolean {
+    let done = 0;
+    while (done < data.length) {
+      const a = addr + done;
+      if (!this.findVma(a)) return false;
+      const f = this.pageFrame(Math.floor(a / PAGE_SIZE));
+      if (f < 0) return false;
+      this.memory.invalidateCode(f);
+      const n = Math.min(data.length - done, PAGE_SIZE - (a % PAGE_SIZE));
+      this.memory.u8.set(data.subarray(done, done + n), f * PAGE_SIZE + (a % PAGE_SIZE));
+      done += n;
+    }
+    return true;
+  }
+
+  /** Checks that [addr, addr+len) is accessible, without copying. */
+  checkRange(addr: number, len: number, write: boolean): boolean {
+    for (let a = addr; a < addr + len; a = (Math.floor(a / PAGE_SIZE) + 1) * PAGE_SIZE) {
+      if (this.kernelAddr(a, write) < 0) return false;
+    }
+    return true;
+  }
+
+  /** A NUL-terminated string of at most `max` bytes; null on EFAULT or when too long. */
+  readCString(addr: number, max: number): Uint8Array | null {
+    const parts: number[] = [];
+    for (let k = 0; k < max; k++) {
+      const p = this.kernelAddr(addr + k, false);
+      if (p < 0) return null;
+      const b = this.memory.u8[p];
+      if (b === 0) return Uint8Array.from(parts);
+      parts.push(b);
+    }
+    return null;
+  }
+
+  readU64(addr: number): number | null {
+    const b = new Uint8Array(8);
+    if (!this.copyIn(addr, b)) return null;
+    const dv = new DataView(b.buffer);
+    return dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true);
+  }
+
+  /** Releases every page and mapping (exit, exec). */
+  release(): void {
+    this.removeRange(0, USER_ADDRESS_LIMIT);
+    this.as.release();
+  }
+
+  get residentPages(): number { return this.pages.size; }
+  get committedPages(): number { return this.committed; }
+}

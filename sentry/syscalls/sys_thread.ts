@@ -1,0 +1,150 @@
+// Task identity and lifetime: exit, exit_group, getpid/getppid/gettid, set_tid_address,
+// set_robust_list, arch_prctl, prlimit64/getrlimit/setrlimit, sched_getaffinity, sched_yield
+// (gVisor sys_thread.go, sys_tls.go, sys_rlimit.go).
+
+import { Errno } from '../abi/errno.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Rlimit, Task } from '../kernel/task.js';
+import type { SyscallResult } from './handler.js';
+import { copyIn, copyOut, u64Bytes } from './memory_io.js';
+import { Slot, setPair, USER_ADDRESS_LIMIT } from '../../platform/platform.js';
+
+export function sys_exit(t: Task, k: Kernel): SyscallResult {
+  // With one thread per group for now, exit ends the group (threads arrive with processes).
+  k.exitGroup(t, t.argInt(0) & 0xff);
+  return 0;
+}
+export function sys_exit_group(t: Task, k: Kernel): SyscallResult {
+  k.exitGroup(t, t.argInt(0) & 0xff);
+  return 0;
+}
+
+export function sys_getpid(t: Task): SyscallResult { return t.tg.pid; }
+export function sys_getppid(t: Task): SyscallResult { return t.tg.ppid; }
+export function sys_gettid(t: Task): SyscallResult { return t.tid; }
+
+export function sys_set_tid_address(t: Task): SyscallResult {
+  t.clearChildTid = t.arg(0);
+  return t.tid;
+}
+
+export function sys_set_robust_list(t: Task): SyscallResult {
+  if (t.arg(1) !== 24) return -Errno.EINVAL; // sizeof(struct robust_list_head)
+  t.robustList = t.arg(0);
+  t.robustListLen = 24;
+  return 0;
+}
+
+const ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
+
+export function sys_arch_prctl(t: Task): SyscallResult {
+  const code = t.argInt(0), addr = t.arg(1);
+  const i32 = t.regs.i32;
+  switch (code) {
+    case ARCH_SET_FS: case ARCH_SET_GS:
+      if (addr >= USER_ADDRESS_LIMIT) return -Errno.EPERM;
+      setPair(i32, code === ARCH_SET_FS ? Slot.FS_BASE : Slot.GS_BASE, addr);
+      return 0;
+    case ARCH_GET_FS: case ARCH_GET_GS: {
+      const s = code === ARCH_GET_FS ? Slot.FS_BASE : Slot.GS_BASE;
+      const v = i32[s + 1] * 4294967296 + (i32[s] >>> 0);
+      return copyOut(t, addr, u64Bytes([v])) ? 0 : -Errno.EFAULT;
+    }
+    default: return -Errno.EINVAL;
+  }
+}
+
+// --- resource limits -------------------------------------------------------------------------
+
+export const RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIM_NLIMITS = 16;
+const RLIM_INFINITY = 2 ** 64; // encoded as all-ones
+
+function defaultLimit(resource: number): Rlimit {
+  switch (resource) {
+    case RLIMIT_STACK: return { cur: 8 << 20, max: RLIM_INFINITY };
+    case RLIMIT_NOFILE: return { cur: 1024, max: 4096 };
+    case 6 /* NPROC */: return { cur: 4096, max: 4096 };
+    case 8 /* MEMLOCK */: return { cur: 8 << 20, max: 8 << 20 };
+    case 4 /* CORE */: return { cur: 0, max: RLIM_INFINITY };
+    case 13 /* NICE */: case 14 /* RTPRIO */: return { cur: 0, max: 0 };
+    case 11 /* SIGPENDING */: return { cur: 63432, max: 63432 };
+    case 12 /* MSGQUEUE */: return { cur: 819200, max: 819200 };
+    default: return { cur: RLIM_INFINITY, max: RLIM_INFINITY };
+  }
+}
+
+function getLimit(t: Task, r: number): Rlimit { return t.tg.rlimits.get(r) ?? defaultLimit(r); }
+
+function encodeRlimit(l: Rlimit): Uint8Array {
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  const put = (at: number, v: number) => {
+    if (v >= RLIM_INFINITY) { dv.setInt32(at, -1, true); dv.setInt32(at + 4, -1, true); }
+    else { dv.setUint32(at, v % 4294967296, true); dv.setUint32(at + 4, Math.floor(v / 4294967296), true); }
+  };
+  put(0, l.cur); put(8, l.max);
+  return b;
+}
+
+function decodeRlimit(b: Uint8Array): Rlimit {
+  const dv = new DataView(b.buffer);
+  const get = (at: number) => {
+    const hi = dv.getUint32(at + 4, true), lo = dv.getUint32(at, true);
+    return hi === 0xffffffff && lo === 0xffffffff ? RLIM_INFINITY : hi * 4294967296 + lo;
+  };
+  return { cur: get(0), max: get(8) };
+}
+
+function setLimit(t: Task, resource: number, l: Rlimit): number {
+  if (l.cur > l.max) return -Errno.EINVAL;
+  const old = getLimit(t, resource);
+  if (l.max > old.max && t.tg.creds.euid !== 0) return -Errno.EPERM;
+  t.tg.rlimits.set(resource, l);
+  if (resource === RLIMIT_NOFILE) t.fds.limit = Math.min(l.cur, 1 << 20);
+  return 0;
+}
+
+export function sys_prlimit64(t: Task): SyscallResult {
+  const pid = t.argInt(0), resource = t.argInt(1), newAddr = t.arg(2), oldAddr = t.arg(3);
+  if (resource < 0 || resource >= RLIM_NLIMITS) return -Errno.EINVAL;
+  if (pid !== 0 && pid !== t.tg.pid) return -Errno.ESRCH;
+  const old = getLimit(t, resource);
+  if (newAddr) {
+    const b = copyIn(t, newAddr, 16);
+    if (!b) return -Errno.EFAULT;
+    const r = setLimit(t, resource, decodeRlimit(b));
+    if (r < 0) return r;
+  }
+  if (oldAddr && !copyOut(t, oldAddr, encodeRlimit(old))) return -Errno.EFAULT;
+  return 0;
+}
+
+export function sys_getrlimit(t: Task): SyscallResult {
+  const resource = t.argInt(0);
+  if (resource < 0 || resource >= RLIM_NLIMITS) return -Errno.EINVAL;
+  return copyOut(t, t.arg(1), encodeRlimit(getLimit(t, resource))) ? 0 : -Errno.EFAULT;
+}
+
+export function sys_setrlimit(t: Task): SyscallResult {
+  const resource = t.argInt(0);
+  if (resource < 0 || resource >= RLIM_NLIMITS) return -Errno.EINVAL;
+  const b = copyIn(t, t.arg(1), 16);
+  if (!b) return -Errno.EFAULT;
+  return setLimit(t, resource, decodeRlimit(b));
+}
+
+// --- scheduling ------------------------------------------------------------------------------
+
+export function sys_sched_getaffinity(t: Task, k: Kernel): SyscallResult {
+  const pid = t.argInt(0), size = t.arg(1), addr = t.arg(2);
+  if (pid !== 0 && !k.tasks.has(pid)) return -Errno.ESRCH;
+  if (size < 8 || size % 8 !== 0) return -Errno.EINVAL;
+  const mask = new Uint8Array(8);
+  mask[0] = 1; // one virtual CPU on the kvm platform
+  return copyOut(t, addr, mask) ? 8 : -Errno.EFAULT;
+}
+
+export async function sys_sched_yield(_t: Task, k: Kernel): Promise<number> {
+  await k.host.yield();
+  return 0;
+}

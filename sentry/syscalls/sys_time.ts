@@ -1,0 +1,94 @@
+// Clocks and sleeping: clock_gettime, clock_getres, gettimeofday, time, nanosleep,
+// clock_nanosleep (gVisor sys_time.go). Sleeps wait on the host's event loop, never block it.
+
+import { Errno } from '../abi/errno.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Task } from '../kernel/task.js';
+import type { Timespec } from '../vfs/stat.js';
+import type { SyscallResult } from './handler.js';
+import { copyIn, copyOut, u64Bytes } from './memory_io.js';
+
+const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
+  CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
+const TIMER_ABSTIME = 1;
+
+function now(k: Kernel, t: Task, clock: number): Timespec | null {
+  switch (clock) {
+    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case 11 /* TAI */: return k.host.clock.realtime();
+    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
+      return k.host.clock.monotonic();
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: {
+      // CPU time is accounted in instructions; one instruction counts as one nanosecond.
+      const ns = t.ctx.instructions;
+      return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 };
+    }
+    default: return null;
+  }
+}
+
+export function sys_clock_gettime(t: Task, k: Kernel): SyscallResult {
+  const ts = now(k, t, t.argInt(0));
+  if (!ts) return -Errno.EINVAL;
+  return copyOut(t, t.arg(1), u64Bytes([ts.sec, ts.nsec])) ? 0 : -Errno.EFAULT;
+}
+
+export function sys_clock_getres(t: Task, k: Kernel): SyscallResult {
+  const clock = t.argInt(0), addr = t.arg(1);
+  if (!now(k, t, clock)) return -Errno.EINVAL;
+  if (addr === 0) return 0;
+  const coarse = clock === CLOCK_REALTIME_COARSE || clock === CLOCK_MONOTONIC_COARSE;
+  return copyOut(t, addr, u64Bytes([0, coarse ? 4000000 : 1])) ? 0 : -Errno.EFAULT;
+}
+
+export function sys_gettimeofday(t: Task, k: Kernel): SyscallResult {
+  const tv = t.arg(0), tz = t.arg(1);
+  const ts = k.host.clock.realtime();
+  if (tv && !copyOut(t, tv, u64Bytes([ts.sec, Math.floor(ts.nsec / 1000)]))) return -Errno.EFAULT;
+  if (tz && !copyOut(t, tz, new Uint8Array(8))) return -Errno.EFAULT;
+  return 0;
+}
+
+export function sys_time(t: Task, k: Kernel): SyscallResult {
+  const sec = k.host.clock.realtime().sec;
+  const addr = t.arg(0);
+  if (addr && !copyOut(t, addr, u64Bytes([sec]))) return -Errno.EFAULT;
+  return sec;
+}
+
+function readTimespec(t: Task, addr: number): Timespec | number {
+  const b = copyIn(t, addr, 16);
+  if (!b) return -Errno.EFAULT;
+  const dv = new DataView(b.buffer);
+  const sec = dv.getInt32(4, true) * 4294967296 + dv.getUint32(0, true);
+  const nsec = dv.getInt32(12, true) * 4294967296 + dv.getUint32(8, true);
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) return -Errno.EINVAL;
+  return { sec, nsec };
+}
+
+async function sleepFor(k: Kernel, ts: Timespec): Promise<void> {
+  const ms = ts.sec * 1000 + ts.nsec / 1e6;
+  if (ms > 0) await k.host.sleep(ms);
+  else await k.host.yield();
+}
+
+export async function sys_nanosleep(t: Task, k: Kernel): Promise<number> {
+  const ts = readTimespec(t, t.arg(0));
+  if (typeof ts === 'number') return ts;
+  await sleepFor(k, ts);
+  return 0;
+}
+
+export async function sys_clock_nanosleep(t: Task, k: Kernel): Promise<number> {
+  const clock = t.argInt(0), flags = t.argInt(1);
+  const cur = now(k, t, clock);
+  if (!cur || clock === CLOCK_THREAD_CPUTIME_ID) return -Errno.EINVAL;
+  const ts = readTimespec(t, t.arg(2));
+  if (typeof ts === 'number') return ts;
+  if (flags & TIMER_ABSTIME) {
+    let sec = ts.sec - cur.sec, nsec = ts.nsec - cur.nsec;
+    if (nsec < 0) { sec -= 1; nsec += 1e9; }
+    if (sec < 0) return 0;
+    await sleepFor(k, { sec, nsec });
+  } else await sleepFor(k, ts);
+  return 0;
+}

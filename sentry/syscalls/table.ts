@@ -1,0 +1,59 @@
+// The syscall table (gVisor linux64.go): number -> handler and argument kinds. Every Linux x86-64
+// syscall number has a row; a row without a handler answers ENOSYS and is logged once by name.
+
+import type { SyscallHandler, SyscallRow } from './handler.js';
+import { SYSCALL_NAMES } from './names.js';
+import * as file from './sys_file.js';
+import * as identity from './sys_identity.js';
+import * as mmap from './sys_mmap.js';
+import * as random from './sys_random.js';
+import * as rw from './sys_read_write.js';
+import * as signal from './sys_signal.js';
+import * as thread from './sys_thread.js';
+import * as time from './sys_time.js';
+
+/** name -> [handler, argument kinds] (kinds: see handler.ts). */
+const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
+  read: [rw.sys_read, 'fpu'], write: [rw.sys_write, 'fpu'], readv: [rw.sys_readv, 'fpd'], writev: [rw.sys_writev, 'fpd'],
+  pread64: [rw.sys_pread64, 'fpud'], pwrite64: [rw.sys_pwrite64, 'fpud'], lseek: [rw.sys_lseek, 'fdd'], ioctl: [rw.sys_ioctl, 'fxx'],
+  open: [file.sys_open, 'som'], openat: [file.sys_openat, 'fsom'], close: [file.sys_close, 'f'],
+  stat: [file.sys_stat, 'sp'], fstat: [file.sys_fstat, 'fp'], lstat: [file.sys_lstat, 'sp'], newfstatat: [file.sys_newfstatat, 'fspx'],
+  statx: [file.sys_statx, 'fsxxp'], getdents64: [file.sys_getdents64, 'fpu'], getcwd: [file.sys_getcwd, 'pu'],
+  chdir: [file.sys_chdir, 's'], fchdir: [file.sys_fchdir, 'f'],
+  access: [file.sys_access, 'sx'], faccessat: [file.sys_faccessat, 'fsx'], faccessat2: [file.sys_faccessat2, 'fsxx'],
+  readlink: [file.sys_readlink, 'spu'], readlinkat: [file.sys_readlinkat, 'fspu'], fcntl: [file.sys_fcntl, 'fdx'],
+  dup: [file.sys_dup, 'f'], dup2: [file.sys_dup2, 'ff'], dup3: [file.sys_dup3, 'ffx'],
+  mmap: [mmap.sys_mmap, 'puxxfx'], munmap: [mmap.sys_munmap, 'pu'], mprotect: [mmap.sys_mprotect, 'pux'],
+  mremap: [mmap.sys_mremap, 'puuxp'], brk: [mmap.sys_brk, 'p'], madvise: [mmap.sys_madvise, 'pud'],
+  exit: [thread.sys_exit, 'd'], exit_group: [thread.sys_exit_group, 'd'], getpid: [thread.sys_getpid, ''],
+  getppid: [thread.sys_getppid, ''], gettid: [thread.sys_gettid, ''], set_tid_address: [thread.sys_set_tid_address, 'p'],
+  set_robust_list: [thread.sys_set_robust_list, 'pu'], arch_prctl: [thread.sys_arch_prctl, 'xp'],
+  prlimit64: [thread.sys_prlimit64, 'ddpp'], getrlimit: [thread.sys_getrlimit, 'dp'], setrlimit: [thread.sys_setrlimit, 'dp'],
+  sched_getaffinity: [thread.sys_sched_getaffinity, 'dup'], sched_yield: [thread.sys_sched_yield, ''],
+  getuid: [identity.sys_getuid, ''], geteuid: [identity.sys_geteuid, ''], getgid: [identity.sys_getgid, ''],
+  getegid: [identity.sys_getegid, ''], uname: [identity.sys_uname, 'p'],
+  clock_gettime: [time.sys_clock_gettime, 'dp'], clock_getres: [time.sys_clock_getres, 'dp'],
+  gettimeofday: [time.sys_gettimeofday, 'pp'], time: [time.sys_time, 'p'], nanosleep: [time.sys_nanosleep, 'pp'],
+  clock_nanosleep: [time.sys_clock_nanosleep, 'ddpp'],
+  rt_sigaction: [signal.sys_rt_sigaction, 'dppu'], rt_sigprocmask: [signal.sys_rt_sigprocmask, 'dppu'],
+  getrandom: [random.sys_getrandom, 'pux'],
+};
+
+/** Unimplemented on purpose, with the reason shown in the log. */
+const NOTES: Record<string, string> = {
+  rseq: 'restartable sequences are optional; glibc falls back',
+  clone: 'processes arrive with issue 4', fork: 'processes arrive with issue 4', vfork: 'processes arrive with issue 4',
+  execve: 'processes arrive with issue 4', wait4: 'processes arrive with issue 4',
+};
+
+export const SYSCALL_TABLE: SyscallRow[] = [];
+for (const [nr, name] of SYSCALL_NAMES) {
+  const impl = IMPLEMENTED[name];
+  SYSCALL_TABLE[nr] = impl ? { handler: impl[0], args: impl[1] } : { handler: null, args: '', note: NOTES[name] };
+}
+
+/** Names of implemented syscalls that are not Linux syscalls (a typo in IMPLEMENTED). */
+export function unknownImplementedNames(): string[] {
+  const known = new Set(SYSCALL_NAMES.values());
+  return Object.keys(IMPLEMENTED).filter((n) => !known.has(n));
+}

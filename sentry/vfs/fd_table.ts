@@ -1,0 +1,63 @@
+// The file descriptor table of a process (shared between threads by CLONE_FILES): fd numbers to
+// open file descriptions, with the close-on-exec flag, and descriptions' reference counts.
+
+import { Errno } from '../abi/errno.js';
+import type { FileDescription } from './file.js';
+
+interface Slot { file: FileDescription; cloexec: boolean }
+
+const refs = new WeakMap<FileDescription, number>();
+
+export function retain(f: FileDescription): void { refs.set(f, (refs.get(f) ?? 0) + 1); }
+export function releaseRef(f: FileDescription): void {
+  const n = (refs.get(f) ?? 1) - 1;
+  if (n <= 0) { refs.delete(f); f.release(); } else refs.set(f, n);
+}
+
+export class FdTable {
+  private readonly slots: (Slot | undefined)[] = [];
+  /** RLIMIT_NOFILE */
+  limit = 1024;
+
+  get(fd: number): FileDescription | undefined {
+    return fd >= 0 ? this.slots[fd]?.file : undefined;
+  }
+
+  getCloexec(fd: number): boolean { return this.slots[fd]?.cloexec ?? false; }
+  setCloexec(fd: number, v: boolean): void { const s = this.slots[fd]; if (s) s.cloexec = v; }
+
+  /** Installs at the lowest free fd >= min; returns it or -EMFILE. */
+  add(file: FileDescription, cloexec = false, min = 0): number {
+    for (let fd = min; fd < this.limit; fd++) {
+      if (!this.slots[fd]) { this.install(fd, file, cloexec); return fd; }
+    }
+    return -Errno.EMFILE;
+  }
+
+  /** Installs at exactly `fd`, closing what was there (dup2). */
+  install(fd: number, file: FileDescription, cloexec: boolean): void {
+    retain(file);
+    const old = this.slots[fd];
+    this.slots[fd] = { file, cloexec };
+    if (old) releaseRef(old.file);
+  }
+
+  close(fd: number): number {
+    const s = fd >= 0 ? this.slots[fd] : undefined;
+    if (!s) return -Errno.EBADF;
+    this.slots[fd] = undefined;
+    releaseRef(s.file);
+    return 0;
+  }
+
+  closeAll(): void {
+    for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]) this.close(fd);
+  }
+
+  /** Open fds, for /proc/self/fd. */
+  fds(): number[] {
+    const out: number[] = [];
+    this.slots.forEach((s, fd) => { if (s) out.push(fd); });
+    return out;
+  }
+}

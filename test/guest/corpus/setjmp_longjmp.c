@@ -1,0 +1,76 @@
+/* setjmp/longjmp: non-local exits from deep recursion, volatile locals across jumps, nested
+   jump buffers, and sigsetjmp/siglongjmp with a saved signal mask. */
+#include <stdio.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+
+static jmp_buf top;
+static int depth_reached;
+
+static int search(int depth, int target) {
+    volatile char pad[32];
+    pad[0] = (char)depth;
+    if (depth == target) { depth_reached = depth + (pad[0] != (char)depth); longjmp(top, depth + 1); }
+    if (depth > 100000) return 0;
+    return search(depth + 1, target) + 1;
+}
+
+static jmp_buf inner;
+static int nested(int n) {
+    jmp_buf saved;
+    memcpy(saved, inner, sizeof saved);
+    int r = setjmp(inner);
+    if (r == 0) {
+        if (n > 0) nested(n - 1);
+        longjmp(inner, 100 + n);
+    }
+    memcpy(inner, saved, sizeof saved);
+    return r;
+}
+
+static sigjmp_buf sjb;
+static volatile sig_atomic_t handled;
+static void on_usr1(int sig) { handled++; siglongjmp(sjb, sig); }
+
+int main(void) {
+    for (int t = 0; t < 2000; t += 97) {
+        volatile int counter = t * 3;
+        int r = setjmp(top);
+        if (r == 0) {
+            counter++;
+            search(0, t);
+            printf("not reached\n");
+        } else {
+            printf("target %d: setjmp returned %d, depth %d, counter %d\n", t, r, depth_reached, counter);
+        }
+    }
+    /* longjmp with value 0 makes setjmp return 1 */
+    volatile int once = 0;
+    int r = setjmp(top);
+    printf("setjmp -> %d\n", r);
+    if (!once) { once = 1; longjmp(top, 0); }
+    /* nested buffers */
+    int got = setjmp(inner);
+    if (got == 0) printf("nested -> %d\n", nested(5));
+    /* signals: siglongjmp out of a handler, mask restored */
+    signal(SIGUSR1, on_usr1);
+    for (int k = 0; k < 3; k++) {
+        int s = sigsetjmp(sjb, 1);
+        if (s == 0) {
+            raise(SIGUSR1);
+            printf("not reached\n");
+        } else {
+            sigset_t cur;
+            sigprocmask(SIG_BLOCK, NULL, &cur);
+            printf("siglongjmp %d: sig=%d handled=%d usr1_blocked=%d\n", k, s, (int)handled, sigismember(&cur, SIGUSR1));
+        }
+    }
+    /* without saving the mask, SIGUSR1 stays blocked after jumping out of the handler */
+    int s = sigsetjmp(sjb, 0);
+    if (s == 0) raise(SIGUSR1);
+    sigset_t cur;
+    sigprocmask(SIG_BLOCK, NULL, &cur);
+    printf("nosave: sig=%d usr1_blocked=%d\n", s, sigismember(&cur, SIGUSR1));
+    return 40 + (int)handled;
+}

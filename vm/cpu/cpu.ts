@@ -1,0 +1,195 @@
+// One x86-64 CPU in user mode: the hot register state, the fetch-decode-execute loop over cached
+// blocks, and how execution stops (syscall, fault, exception, budget). The platform drives it.
+
+import { Slot, setPair as writePair, type RegisterFile } from '../regfile.js';
+import { PageFault } from '../memory/fault.js';
+import type { Mmu } from '../memory/mmu.js';
+import { PAGE_MASK, PAGE_SIZE } from '../memory/physical.js';
+import { Block, CodeCache, frameOf } from './code_cache.js';
+import { decodeBlock } from './decoder.js';
+import { CpuException, Vector } from './exception.js';
+import { FlagOp, getRflags } from './flags.js';
+import type { Insn } from './insn.js';
+
+export const enum StopReason {
+  NONE = 0,
+  SYSCALL,
+  FAULT,
+  EXCEPTION,
+  BUDGET,
+  INTERRUPTED,
+}
+
+export class Cpu {
+  // Register state. GPRs and vectors live in the shared register file; rip, flags and segment
+  // bases are hot JS fields, written back to it at every stop (syncOut) and read at entry (syncIn).
+  readonly r: Int32Array;
+  readonly r8: Uint8Array;
+  readonly r16: Uint16Array;
+  readonly xi32: Int32Array;
+  readonly xu8: Uint8Array;
+  readonly xf32: Float32Array;
+  readonly xf64: Float64Array;
+  rip = 0;
+  flags = 0x202;
+  fsBase = 0;
+  gsBase = 0;
+  // Lazy flags (vm/cpu/flags.ts).
+  fop: FlagOp = FlagOp.EAGER;
+  fsize = 4;
+  fres = 0; fresHi = 0;
+  fa = 0; faHi = 0;
+  fb = 0; fbHi = 0;
+  fcin = 0;
+  /** Scratch high half returned by 64-bit helpers, to avoid allocating pairs. */
+  hi = 0;
+
+  // Why the last run stopped.
+  stop = StopReason.NONE;
+  fault: PageFault | null = null;
+  exception: CpuException | null = null;
+  /** Executed-instruction counter (blocks are counted whole). */
+  instructions = 0;
+  private interruptRequested = false;
+  private lastBlock: Block | null = null;
+
+  /** Cycle counter for rdtsc: advances with executed instructions. */
+  tscOffset = 0;
+
+  constructor(readonly regs: RegisterFile, public m: Mmu, readonly code: CodeCache) {
+    this.r = regs.i32;
+    this.r8 = regs.u8;
+    this.r16 = new Uint16Array(regs.buffer, 0, Slot.SIZE * 2);
+    this.xi32 = new Int32Array(regs.buffer, Slot.XMM * 4, 64);
+    this.xu8 = new Uint8Array(regs.buffer, Slot.XMM * 4, 256);
+    this.xf32 = new Float32Array(regs.buffer, Slot.XMM * 4, 64);
+    this.xf64 = new Float64Array(regs.buffer, Slot.XMM * 4, 32);
+    this.syncIn();
+  }
+
+  /** Loads the hot fields from the register file (after the kernel changed registers). */
+  syncIn(): void {
+    const r = this.r;
+    this.rip = r[Slot.RIP + 1] * 4294967296 + (r[Slot.RIP] >>> 0);
+    this.fsBase = r[Slot.FS_BASE + 1] * 4294967296 + (r[Slot.FS_BASE] >>> 0);
+    this.gsBase = r[Slot.GS_BASE + 1] * 4294967296 + (r[Slot.GS_BASE] >>> 0);
+    this.fop = r[Slot.FLAGS_OP];
+    this.flags = r[Slot.RFLAGS];
+    this.fsize = r[Slot.FLAGS_SIZE] || 4;
+    this.fres = r[Slot.FLAGS_RES]; this.fresHi = r[Slot.FLAGS_RES + 1];
+    this.fa = r[Slot.FLAGS_A]; this.faHi = r[Slot.FLAGS_A + 1];
+    this.fb = r[Slot.FLAGS_B]; this.fbHi = r[Slot.FLAGS_B + 1];
+    this.fcin = r[Slot.FLAGS_CF_IN];
+  }
+
+  /** Writes the hot fields back, with the flags materialised, so any reader sees plain RFLAGS. */
+  syncOut(): void {
+    const r = this.r;
+    this.flags = getRflags(this);
+    this.fop = FlagOp.EAGER;
+    writePair(r, Slot.RIP, this.rip);
+    writePair(r, Slot.FS_BASE, this.fsBase);
+    writePair(r, Slot.GS_BASE, this.gsBase);
+    r[Slot.RFLAGS] = this.flags;
+    r[Slot.FLAGS_OP] = FlagOp.EAGER;
+  }
+
+  /** Makes a running `run` return soon (between blocks). */
+  interrupt(): void { this.interruptRequested = true; }
+
+  /**
+   * Runs guest code until it stops or `budget` instructions have run (checked between blocks).
+   * The register file is in sync on return.
+   */
+  run(budget: number): StopReason {
+    this.syncIn();
+    this.stop = StopReason.NONE;
+    this.fault = null;
+    this.exception = null;
+    let cur: Insn | null = null;
+    let executed = 0;
+    try {
+      for (;;) {
+        cur = null;
+        const b = this.findBlock();
+        const insns = b.insns;
+        const n = insns.length;
+        this.rip = b.end;
+        for (let k = 0; k < n; k++) {
+          cur = insns[k];
+          cur.fn(this, cur);
+        }
+        executed += n;
+        if (this.stop !== StopReason.NONE) break;
+        if (executed >= budget) { this.stop = StopReason.BUDGET; break; }
+        if (this.interruptRequested) { this.interruptRequested = false; this.stop = StopReason.INTERRUPTED; break; }
+      }
+    } catch (e) {
+      // The faulting instruction has not completed: resume at it.
+      if (cur !== null) this.rip = cur.addr;
+      if (e instanceof PageFault) {
+        this.stop = StopReason.FAULT;
+        this.fault = e;
+      } else if (e instanceof CpuException) {
+        this.stop = StopReason.EXCEPTION;
+        this.exception = e;
+      } else {
+        throw e;
+      }
+    }
+    this.instructions += executed;
+    this.syncOut();
+    return this.stop;
+  }
+
+  private findBlock(): Block {
+    const rip = this.rip;
+    const last = this.lastBlock;
+    if (last !== null) {
+      const s = last.succ;
+      if (s !== null && s.addr === rip && s.valid && this.m.fetchAddr(rip) === s.phys) {
+        this.lastBlock = s;
+        return s;
+      }
+    }
+    const phys = this.m.fetchAddr(rip);
+    let b = this.code.get(phys);
+    if (b === undefined || b.addr !== rip || !b.valid) {
+      b = this.decodeAt(rip, phys);
+    }
+    if (last !== null) last.succ = b;
+    this.lastBlock = b;
+    return b;
+  }
+
+  private decodeAt(rip: number, phys: number): Block {
+    const insns = decodeBlock(this, rip);
+    const last = insns[insns.length - 1];
+    const end = last.next;
+    const frames = [frameOf(phys)];
+    const lastByte = end - 1;
+    if (Math.floor(lastByte / PAGE_SIZE) !== Math.floor(rip / PAGE_SIZE)) frames.push(frameOf(this.m.fetchAddr(lastByte)));
+    const b = new Block(rip, phys, insns, end, frames);
+    this.code.add(b);
+    for (const f of frames) this.m.flushWritesTo(f);
+    return b;
+  }
+
+  /** Reads one instruction byte for the decoder (checks execute permission). */
+  fetchByte(addr: number): number {
+    return this.m.u8[this.m.fetchAddr(addr)];
+  }
+
+  /** Bytes left in the page of `addr`. */
+  static bytesLeftInPage(addr: number): number { return PAGE_SIZE - (addr & PAGE_MASK); }
+
+  // --- register helpers ----------------------------------------------------------------------
+
+  /** A 64-bit register as a JS number (exact below 2^53). */
+  reg64(n: number): number { return this.r[2 * n + 1] * 4294967296 + (this.r[2 * n] >>> 0); }
+
+  setReg64(n: number, v: number): void { writePair(this.r, 2 * n, v); }
+
+  raise(vector: Vector, detail = ''): never { throw new CpuException(vector, detail); }
+}
+
