@@ -388,9 +388,9 @@ export function propagateNaN1(se: number, hi: number, lo: number, kind: number, 
 /**
  * Two operands, at least one a NaN (table 4-7, x87 column): an SNaN and a QNaN give the QNaN;
  * two NaNs of one kind give the one with the larger significand (the positive one if equal);
- * one NaN gives that NaN. The result is quiet; any SNaN raises IE.
+ * one NaN gives that NaN. The result is quiet; any SNaN raises IE. Shared.
  */
-function propagateNaN2(aSe: number, aHi: number, aLo: number, aKind: number,
+export function propagateNaN2(aSe: number, aHi: number, aLo: number, aKind: number,
   bSe: number, bHi: number, bLo: number, bKind: number, out: F80): number {
   const flags = aKind === KIND_SNAN || bKind === KIND_SNAN ? FLAG_IE : 0;
   let pickA: boolean;
@@ -572,12 +572,14 @@ export function f80Div(a: F80, b: F80, cw: number, out: F80): number {
     }
     return flags;
   }
-  let flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
   if (bKind === KIND_ZERO) {
-    if (aKind === KIND_ZERO) return flags | setIndefinite(out);
+    // Divide-by-zero outranks the denormal-operand exception (SDM Vol. 1, 4.9.2): a denormal
+    // dividend raises only ZE.
+    if (aKind === KIND_ZERO) return setIndefinite(out);
     setInfinity(out, sign);
-    return flags | FLAG_ZE;
+    return FLAG_ZE;
   }
+  let flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
   if (aKind === KIND_ZERO) {
     setZero(out, sign);
     return flags;
@@ -624,8 +626,9 @@ export function f80Sqrt(a: F80, cw: number, out: F80): number {
     setZero(out, sign); // sqrt(-0) = -0
     return 0;
   }
+  // An invalid operation outranks the denormal-operand exception (SDM Vol. 1, 4.9.2).
+  if (sign !== 0) return setIndefinite(out);
   const flags = kind === KIND_DENORMAL ? FLAG_DE : 0;
-  if (sign !== 0) return flags | setIndefinite(out);
   if (kind === KIND_INF) {
     setInfinity(out, 0);
     return 0;
@@ -644,14 +647,7 @@ export function f80Sqrt(a: F80, cw: number, out: F80): number {
   for (let i = 66; i >= 0; i--) {
     // Radicand bits 2i+1 and 2i are significand bits 2i+1-shift and 2i-shift.
     const bitPos = 2 * i - shift;
-    let pair = 0;
-    if (bitPos + 1 >= 0 && bitPos + 1 <= 63) {
-      const b1 = bitPos + 1;
-      const hiBit = b1 >= 32 ? (mHi >>> (b1 - 32)) & 1 : (mLo >>> b1) & 1;
-      let loBit = 0;
-      if (bitPos >= 0) loBit = bitPos >= 32 ? (mHi >>> (bitPos - 32)) & 1 : (mLo >>> bitPos) & 1;
-      pair = hiBit * 2 + loBit;
-    }
+    const pair = significandBit(mHi, mLo, bitPos + 1) * 2 + significandBit(mHi, mLo, bitPos);
     // rem = rem * 4 + pair
     remL = remL * 4 + pair;
     let carry = Math.floor(remL / LIMB);
@@ -684,6 +680,11 @@ export function f80Sqrt(a: F80, cw: number, out: F80): number {
   const rc = (cw >> 10) & 3;
   const precision = PRECISION_BITS[(cw >> 8) & 3];
   return flags | roundPackF80(out, 0, (t >> 1) + BIAS, w2, w1, w0, precision, rc);
+}
+
+function significandBit(hi: number, lo: number, bit: number): number {
+  if (bit < 0 || bit > 63) return 0;
+  return bit >= 32 ? (hi >>> (bit - 32)) & 1 : (lo >>> bit) & 1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1127,8 +1128,8 @@ function remainder(a: F80, b: F80, nearest: boolean, out: F80): number {
   const aKind = kindOf(aExp, aHi, aLo), bKind = kindOf(bExp, bHi, bLo);
   if (aKind === KIND_UNSUPPORTED || bKind === KIND_UNSUPPORTED) return setIndefinite(out);
   if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(aSe, aHi, aLo, aKind, bSe, bHi, bLo, bKind, out);
+  if (aKind === KIND_INF || bKind === KIND_ZERO) return setIndefinite(out); // no DE: IE outranks it
   const flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
-  if (aKind === KIND_INF || bKind === KIND_ZERO) return flags | setIndefinite(out);
   let sign = aSe >>> 15;
   if (aKind === KIND_ZERO) {
     out.copyFrom(a);

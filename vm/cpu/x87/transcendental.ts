@@ -9,7 +9,7 @@
 import {
   CMP_EQUAL, CMP_LESS, F80, FLAG_DE, FLAG_ZE, KIND_DENORMAL, KIND_INF, KIND_QNAN, KIND_SNAN,
   KIND_UNSUPPORTED, KIND_ZERO, SW_C2, divideDigits, divQ, divU, divV, f80Compare, f80FromInt32,
-  f80Mul, kindOf, propagateNaN1, roundPackF80, setIndefinite,
+  f80Mul, kindOf, propagateNaN1, propagateNaN2, roundPackF80, setIndefinite,
 } from './float80.js';
 
 const TWO32 = 4294967296;
@@ -256,16 +256,14 @@ function sinCosDD(rh: number, rl: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Common NaN / unsupported handling for two-operand instructions, in the order the hardware
-// checks them (as QEMU's fpu_helper.c models it): an SNaN in ST0, then in ST1, an unsupported
-// encoding, a QNaN in ST0, then in ST1. Returns -1 when neither operand is special that way.
+// Common NaN / unsupported handling for two-operand instructions: an unsupported encoding gives
+// the indefinite, NaNs propagate as for fadd (SDM Vol. 1, table 4-7). Returns -1 otherwise.
 
 function twoOperandNaN(st0: F80, k0: number, st1: F80, k1: number, out: F80): number {
-  if (k0 === KIND_SNAN) return propagateNaN1(st0.se, st0.hi >>> 0, st0.lo >>> 0, k0, out);
-  if (k1 === KIND_SNAN) return propagateNaN1(st1.se, st1.hi >>> 0, st1.lo >>> 0, k1, out);
   if (k0 === KIND_UNSUPPORTED || k1 === KIND_UNSUPPORTED) return setIndefinite(out);
-  if (k0 === KIND_QNAN) return propagateNaN1(st0.se, st0.hi >>> 0, st0.lo >>> 0, k0, out);
-  if (k1 === KIND_QNAN) return propagateNaN1(st1.se, st1.hi >>> 0, st1.lo >>> 0, k1, out);
+  if (k0 === KIND_QNAN || k0 === KIND_SNAN || k1 === KIND_QNAN || k1 === KIND_SNAN) {
+    return propagateNaN2(st0.se, st0.hi >>> 0, st0.lo >>> 0, k0, st1.se, st1.hi >>> 0, st1.lo >>> 0, k1, out);
+  }
   return -1;
 }
 
@@ -298,8 +296,10 @@ export function f80F2xm1(a: F80, cw: number, out: F80): number {
   const flags = k === KIND_DENORMAL ? FLAG_DE : 0;
   const exp = a.se & 0x7fff;
   if (exp > BIAS || (exp === BIAS && ((a.hi >>> 0) !== 0x80000000 || a.lo !== 0))) {
-    // Outside the instruction's domain (the SDM leaves the result undefined): invalid.
-    return flags | setIndefinite(out);
+    // Outside the instruction's domain the SDM leaves the result undefined; Intel hardware
+    // leaves the operand unchanged and raises nothing, and so does this.
+    out.copyFrom(a);
+    return 0;
   }
   if (exp === BIAS) {
     // Exactly +-1: 1 or -0.5, exact.
@@ -333,7 +333,8 @@ export function f80Yl2x(st0: F80, st1: F80, cw: number, out: F80): number {
   const rc = (cw >> 10) & 3;
   const xSign = st0.se >>> 15, ySign = st1.se >>> 15;
   const flags = k0 === KIND_DENORMAL || k1 === KIND_DENORMAL ? FLAG_DE : 0;
-  if (xSign && k0 !== KIND_ZERO) return flags | setIndefinite(out); // log of a negative number
+  // Invalid and divide-by-zero outrank the denormal-operand exception (SDM Vol. 1, 4.9.2).
+  if (xSign && k0 !== KIND_ZERO) return setIndefinite(out); // log of a negative number
   if (k1 === KIND_INF) {
     const cmp = f80Compare(st0, ONE, true) & 0x4500;
     if (cmp === CMP_EQUAL) return flags | setIndefinite(out); // inf * log2(1)
@@ -349,7 +350,7 @@ export function f80Yl2x(st0: F80, st1: F80, cw: number, out: F80): number {
     if (k1 === KIND_ZERO) return flags | setIndefinite(out);
     // log2(0) = -inf: a division by zero; the result is infinity of ST1's opposite sign.
     setValue(out, ySign ? 0x7fff : 0xffff, 0x80000000, 0);
-    return flags | FLAG_ZE;
+    return FLAG_ZE;
   }
   const cmp = f80Compare(st0, ONE, true) & 0x4500;
   if (k1 === KIND_ZERO) {
