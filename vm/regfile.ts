@@ -38,10 +38,21 @@ export const REGFILE_BYTES = Slot.SIZE * 4;
 export class RegisterFile {
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
+  readonly u16: Uint16Array;
+  /** The XMM registers as lanes of each width. */
+  readonly xi32: Int32Array;
+  readonly xu8: Uint8Array;
+  readonly xf32: Float32Array;
+  readonly xf64: Float64Array;
 
   constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(REGFILE_BYTES)) {
     this.i32 = new Int32Array(buffer, 0, Slot.SIZE);
     this.u8 = new Uint8Array(buffer, 0, REGFILE_BYTES);
+    this.u16 = new Uint16Array(buffer, 0, Slot.SIZE * 2);
+    this.xi32 = new Int32Array(buffer, Slot.XMM * 4, 64);
+    this.xu8 = new Uint8Array(buffer, Slot.XMM * 4, 256);
+    this.xf32 = new Float32Array(buffer, Slot.XMM * 4, 64);
+    this.xf64 = new Float64Array(buffer, Slot.XMM * 4, 32);
   }
 
   /** Reads a 64-bit general register as a JS number; exact below 2^53 (addresses, small values). */

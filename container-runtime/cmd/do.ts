@@ -39,8 +39,10 @@ export async function runDo(argv: string[], opts: DoOptions): Promise<number> {
   const [prog] = argv;
   const path = findProgram(prog);
   if (!path) {
-    process.stderr.write(`runts: ${prog}: command not found\n`);
-    return 127;
+    // As a shell: a named file that exists but cannot be run is 126, a missing one 127.
+    const exists = prog.includes('/') && (() => { try { return statSync(prog).isFile(); } catch { return false; } })();
+    process.stderr.write(`runts: ${prog}: ${exists ? 'Permission denied' : prog.includes('/') ? 'No such file or directory' : 'command not found'}\n`);
+    return exists ? 126 : 127;
   }
   const memory = parseSize(opts.memory);
   if (memory < 16 << 20 || memory > MAX_MEMORY) throw new Error(`--memory must be between 16m and 4g, not ${opts.memory}`);

@@ -44,14 +44,13 @@ export class KvmAddressSpace implements AddressSpace {
 const EMPTY_TABLE = new FlatPageTable();
 
 class KvmContext implements Context {
-  private readonly regs = new RegisterFile();
   private readonly mmu: Mmu;
   private readonly cpu: Cpu;
   private current: KvmAddressSpace | null = null;
 
   constructor(memory: PhysicalMemory, code: CodeCache) {
     this.mmu = new Mmu(memory, EMPTY_TABLE);
-    this.cpu = new Cpu(this.regs, this.mmu, code);
+    this.cpu = new Cpu(new RegisterFile(), this.mmu, code);
   }
 
   get instructions(): number { return this.cpu.instructions; }
@@ -65,9 +64,8 @@ class KvmContext implements Context {
       kas.users.add(this.mmu);
       this.current = kas;
     }
-    this.regs.i32.set(regs.i32);
+    this.cpu.attach(regs);
     const reason = this.cpu.run(budget);
-    regs.i32.set(this.regs.i32);
     switch (reason) {
       case StopReason.SYSCALL: return SYSCALL_STOP;
       case StopReason.FAULT: {

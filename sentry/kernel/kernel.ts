@@ -170,7 +170,10 @@ export class Kernel {
       : vector === Vector.UD ? SIGILL
         : vector === Vector.BP || vector === Vector.DB ? SIGTRAP
           : SIGSEGV;
-    this.log(`pid ${t.tg.pid}: CPU exception ${vector} at rip 0x${t.regs.rip.toString(16)}: ${detail}`);
+    const rip = t.regs.rip;
+    const bytes = new Uint8Array(15);
+    const shown = t.mm.copyIn(rip, bytes) ? ` [${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ')}]` : '';
+    this.log(`pid ${t.tg.pid}: CPU exception ${vector} at rip 0x${rip.toString(16)}: ${detail}${shown}`);
     this.killGroup(t, sig);
   }
 
@@ -183,6 +186,7 @@ export class Kernel {
   exitGroup(t: Task, status: number): void {
     const tg = t.tg;
     if (tg.exitStatus === null) tg.exitStatus = status;
+    this.log(`pid ${tg.pid} exited with status ${status} after ${t.ctx.instructions} instructions`);
     for (const task of tg.tasks) {
       task.exited = true;
       task.ctx.interrupt();

@@ -210,6 +210,9 @@ export class Gen {
   locked = 0;
   /** Whether the snippet has several instructions. */
   seq = false;
+  /** Appended to the form name of the instruction being generated (" a32" for 0x67 addressing),
+   *  so that mismatches of an addressing variant are reported apart. */
+  variant = '';
   /** Bits of each register pinned by the instruction being generated. */
   private pinBits: bigint[] = new Array<bigint>(16).fill(0n);
 
@@ -231,7 +234,7 @@ export class Gen {
     this.seq = seq;
   }
 
-  beginInsn(): void { this.pinBits.fill(0n); }
+  beginInsn(): void { this.pinBits.fill(0n); this.variant = ''; }
 
   /** Registers pinned by the current instruction (bit mask). */
   pinnedNow(): number {
@@ -324,7 +327,7 @@ export class Gen {
    * [rip+d32], [rsp+d], each also with 0x67. Base and index registers are pinned to values that
    * reach the target; with 0x67 their upper halves are random (they must be ignored).
    */
-  mem(o: MemOptions): Rm | null {
+  memOp(o: MemOptions): Rm | null {
     const r = this.r;
     const off = o.target !== undefined ? -1 : (o.off ?? this.pickOffset(o.size, o.align));
     const target = o.target ?? SCRATCH_ADDR + off;
@@ -346,10 +349,12 @@ export class Gen {
     const regValue = (v: bigint) => (a32 ? (r.u64() & ~M32) | toUnsigned(v, 32) : toUnsigned(v, 64));
     const d8 = () => r.range(-128, 127);
     const d32 = () => (r.bool(0.5) ? r.range(-0x8000, 0x7fff) : (r.u32() | 0));
+    let wrap = false;
     const indexValue = (): bigint => {
       const p = r.int(20);
       if (p < 16) return BigInt(r.range(-16, 16));
       if (p < 19) return BigInt(r.u32() | 0);
+      wrap = true; // base + index * scale wraps around 2^64 (or 2^32)
       return r.u64();
     };
     const T = BigInt(target);
@@ -409,7 +414,8 @@ export class Gen {
         break;
       }
     }
-    if (a32) rm.kind += ' a32';
+    if (a32) { rm.kind += ' a32'; this.variant = ' a32'; }
+    if (wrap) { rm.kind += ' wrap'; this.variant += ' wrap'; }
     return rm;
   }
 

@@ -5,18 +5,21 @@
 //
 // Protocol (all little-endian, fixed-size records, see RECORD_* in test/insn/case.ts):
 //   stdin:  a sequence of input records, read until EOF
-//     u8  code_len, u8 code[31]        the snippet (one or more instructions)
+//     u8  code_len, u8 pad, u16 code_off, u8 code[28]
+//                                      the snippet (one or more instructions), placed at
+//                                      CODE_ADDR + code_off (it may straddle the two code pages)
 //     u64 gpr[16]                      rax rcx rdx rbx rsp rbp rsi rdi r8..r15 (rsp is loaded too:
 //                                      the generator points it into the data area)
 //     u64 rflags                       only the arithmetic flags and DF are taken
 //     u8  mem[64]                      the scratch block, copied to SCRATCH_ADDR
 //   stdout: one output record per input record
 //     u32 signal (0 = ran to the end), u32 pad
-//     u64 rip                          CODE_ADDR + code_len, or where the signal was raised
+//     u64 rip                          the end of the snippet, or where the signal was raised
+//     u64 fault_addr                   si_addr of SIGSEGV/SIGBUS, else 0
 //     u64 gpr[16], u64 rflags (arithmetic flags and DF), u8 mem[64]
 //
-// The snippet runs at the fixed address CODE_ADDR, followed by an absolute `jmp` back into the
-// harness. The data area (DATA_ADDR, DATA_SIZE) holds the scratch block at SCRATCH_ADDR and doubles
+// The snippet runs in the two fixed code pages at CODE_ADDR, followed by an absolute `jmp` back
+// into the harness. The data area (DATA_ADDR, DATA_SIZE) holds the scratch block at SCRATCH_ADDR and doubles
 // as the snippet's stack; the emulator maps the same addresses, so addresses left in registers
 // (lea, string ops, push/pop) compare directly. The harness's own rsp is saved in a global while the
 // snippet runs. Faults (SIGFPE for #DE, SIGSEGV, SIGBUS, SIGILL, SIGTRAP) are taken on an alternate
@@ -32,17 +35,20 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <asm/prctl.h>
 
 #define CODE_ADDR 0x10000000UL
-#define CODE_SIZE 0x1000UL
+#define CODE_SIZE 0x2000UL
 #define DATA_ADDR 0x10010000UL
 #define DATA_SIZE 0x10000UL
-#define SCRATCH_ADDR 0x10018000UL
+#define SCRATCH_ADDR 0x10017fe0UL /* straddles a page boundary */
 #define MEM_SIZE 64
-#define MAX_CODE 31
+#define MAX_CODE 28
+#define HEADER 4
 
-#define IN_RECORD (1 + MAX_CODE + 16 * 8 + 8 + MEM_SIZE)
-#define OUT_RECORD (8 + 8 + 16 * 8 + 8 + MEM_SIZE)
+#define IN_RECORD (HEADER + MAX_CODE + 16 * 8 + 8 + MEM_SIZE)
+#define OUT_RECORD (8 + 8 + 8 + 16 * 8 + 8 + MEM_SIZE)
 
 // Arithmetic flags (CF PF AF ZF SF OF) and DF: what the snippet is given and what is reported.
 #define FLAGS_IN_MASK 0xcd5UL
@@ -54,6 +60,7 @@ uint64_t g_saved_rsp;   // the harness's own stack while a snippet runs
 uint64_t g_code_entry = CODE_ADDR;
 volatile uint32_t g_signal;
 volatile uint64_t g_fault_rip;
+volatile uint64_t g_fault_addr;
 
 void run_snippet(void);
 extern char snippet_return[];
@@ -113,7 +120,6 @@ __asm__(
     ".att_syntax prefix\n");
 
 static void on_fault(int sig, siginfo_t *si, void *uctx) {
-  (void)si;
   ucontext_t *uc = (ucontext_t *)uctx;
   uint64_t rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
   if (rip < CODE_ADDR || rip >= CODE_ADDR + CODE_SIZE) {
@@ -123,6 +129,7 @@ static void on_fault(int sig, siginfo_t *si, void *uctx) {
     _exit(99);
   }
   g_signal = (uint32_t)sig;
+  g_fault_addr = sig == SIGSEGV || sig == SIGBUS ? (uint64_t)(uintptr_t)si->si_addr : 0;
   // int3 reports the address after it; every other fault the faulting instruction.
   g_fault_rip = sig == SIGTRAP ? rip - 1 : rip;
   uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)snippet_return;
@@ -145,6 +152,10 @@ int main(void) {
   map_fixed(DATA_ADDR, DATA_SIZE, PROT_READ | PROT_WRITE);
   unsigned char *scratch = (unsigned char *)SCRATCH_ADDR;
 
+  // gs-prefixed operands are compared with an emulator whose gs base is 0
+  unsigned long gs = 1;
+  if (syscall(SYS_arch_prctl, ARCH_GET_GS, &gs) != 0 || gs != 0) { fprintf(stderr, "native_harness: gs base is not 0\n"); return 2; }
+
   static unsigned char altstack[1 << 16];
   stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0 };
   if (sigaltstack(&ss, NULL) != 0) { perror("sigaltstack"); return 2; }
@@ -161,26 +172,31 @@ int main(void) {
   setvbuf(stdout, NULL, _IOFBF, 1 << 20);
   while (fread(in, IN_RECORD, 1, stdin) == 1) {
     unsigned len = in[0];
-    if (len > MAX_CODE) { fprintf(stderr, "native_harness: bad code length %u\n", len); return 2; }
-    memcpy(code, in + 1, len);
+    unsigned off = in[2] | (unsigned)in[3] << 8;
+    if (len > MAX_CODE || off + len + 14 > CODE_SIZE) { fprintf(stderr, "native_harness: bad code %u at %u\n", len, off); return 2; }
+    unsigned char *at = code + off;
+    memcpy(at, in + HEADER, len);
     // jmp qword ptr [rip + 0]; dq snippet_return
-    unsigned char *j = code + len;
+    unsigned char *j = at + len;
     j[0] = 0xff; j[1] = 0x25; j[2] = j[3] = j[4] = j[5] = 0;
     put64(j + 6, (uint64_t)(uintptr_t)snippet_return);
-    const unsigned char *p = in + 1 + MAX_CODE;
+    g_code_entry = CODE_ADDR + off;
+    const unsigned char *p = in + HEADER + MAX_CODE;
     for (int r = 0; r < 16; r++) g_in[r] = get64(p + 8 * r);
     g_in[16] = (get64(p + 128) & FLAGS_IN_MASK) | 0x202;
     memcpy(scratch, p + 136, MEM_SIZE);
     g_signal = 0;
-    g_fault_rip = CODE_ADDR + len;
+    g_fault_rip = CODE_ADDR + off + len;
+    g_fault_addr = 0;
     run_snippet();
     memset(out, 0, sizeof out);
     uint32_t sig = g_signal;
     memcpy(out, &sig, 4);
     put64(out + 8, g_fault_rip);
-    for (int r = 0; r < 16; r++) put64(out + 16 + 8 * r, g_out[r]);
-    put64(out + 144, g_out[16] & FLAGS_IN_MASK);
-    memcpy(out + 152, scratch, MEM_SIZE);
+    put64(out + 16, g_fault_addr);
+    for (int r = 0; r < 16; r++) put64(out + 24 + 8 * r, g_out[r]);
+    put64(out + 152, g_out[16] & FLAGS_IN_MASK);
+    memcpy(out + 160, scratch, MEM_SIZE);
     if (fwrite(out, OUT_RECORD, 1, stdout) != 1) return 3;
   }
   fflush(stdout);

@@ -303,6 +303,13 @@ const ops: Op[] = [
     { name: `ist${bits}`, cases: 1200, gen: unary(nearInteger), run: (cw: number, a: f.F80, _b: f.F80, r1: f.F80) => f.f80ToInt(a, cw, bits, false, r1), swMask: FLAGS | C1, resultMask: intMask(bits) },
     { name: `istt${bits}`, cases: 800, gen: unary(nearInteger), run: (cw: number, a: f.F80, _b: f.F80, r1: f.F80) => f.f80ToInt(a, cw, bits, true, r1), swMask: FLAGS | C1, resultMask: intMask(bits) },
   ]),
+  // Arithmetic with a float64/float32 memory operand: widen keeping SNaNs, then merge DE.
+  { name: 'addm64', cases: 1000, gen: memoryPair, run: (cw, a, b, r1) => memoryOp(a, b, true, (m) => f.f80Add(a, m, cw, r1)), swMask: FLAGS | C1 },
+  { name: 'mulm64', cases: 1000, gen: memoryPair, run: (cw, a, b, r1) => memoryOp(a, b, true, (m) => f.f80Mul(a, m, cw, r1)), swMask: FLAGS | C1 },
+  { name: 'divm64', cases: 1000, gen: memoryPair, run: (cw, a, b, r1) => memoryOp(a, b, true, (m) => f.f80Div(a, m, cw, r1)), swMask: FLAGS | C1 },
+  { name: 'divrm64', cases: 1000, gen: memoryPair, run: (cw, a, b, r1) => memoryOp(a, b, true, (m) => f.f80Div(m, a, cw, r1)), swMask: FLAGS | C1 },
+  { name: 'comm64', noResult: true, cases: 800, gen: memoryPair, run: (_cw, a, b) => memoryOp(a, b, true, (m) => f.f80Compare(a, m, false)), swMask: FLAGS | CC },
+  { name: 'subm32', cases: 1000, gen: memoryPair32, run: (cw, a, b, r1) => memoryOp(a, b, false, (m) => f.f80Sub(a, m, cw, r1)), swMask: FLAGS | C1 },
   ...(['ld1', 'ldl2t', 'ldl2e', 'ldpi', 'ldlg2', 'ldln2', 'ldz'] as const).map((name, which) => (
     { name, cases: 40, gen: unary(() => [0, 0, 0]), run: (cw: number, _a: f.F80, _b: f.F80, r1: f.F80) => f.f80LoadConstant(which, cw, r1), swMask: FLAGS | C1 })),
   // Transcendentals: results within a tolerance; IE/ZE/DE and C2 exactly.
@@ -315,6 +322,21 @@ const ops: Op[] = [
   { name: 'sincos', cases: 1000, gen: unary(trigArgument), run: (cw, a, _b, r1, r2) => tr.f80SinCos(a, cw, r2, r1), swMask: 0x7 | 0x400, ulps: 2, two: true },
   { name: 'ptan', cases: 1000, gen: unary(trigArgument), run: (cw, a, _b, r1, r2) => tr.f80Tan(a, cw, r2, r1), swMask: 0x7 | 0x400, ulps: 2, two: true },
 ];
+
+const memoryOperand = new f.F80();
+/** Runs `op` with ST0 = a and the memory operand in b (b.hi:b.lo a double, or b.lo a float). */
+function memoryOp(a: f.F80, b: f.F80, isDouble: boolean, op: (m: f.F80) => number): number {
+  const conv = isDouble ? f.f80FromFloat64(b.lo, b.hi, memoryOperand, true) : f.f80FromFloat32(b.lo, memoryOperand, true);
+  const flags = op(memoryOperand);
+  return f.mergeMemoryOperandFlags(conv, a, flags);
+}
+function memoryPair(): [V, V] {
+  const [hi, lo] = randomDouble();
+  return [chance(0.7) ? finiteMostly() : anyValue(), [0, hi, lo]];
+}
+function memoryPair32(): [V, V] {
+  return [chance(0.7) ? finiteMostly() : anyValue(), [0, 0, randomFloat()]];
+}
 
 function absV(v: V): V {
   return [v[0] & 0x7fff, v[1], v[2]];
@@ -345,12 +367,13 @@ function randomCw(): number {
 
 /** Distance in units of the last place between two finite values of one sign. */
 function ulpDistance(a: f.F80, b: f.F80): number {
-  const ea = a.se & 0x7fff, eb = b.se & 0x7fff;
   if ((a.se ^ b.se) & 0x8000) return Infinity;
-  // Ordered key: exponent * 2^63 + (significand - J), valid for normals and denormals alike.
-  const ka = (ea === 0 ? 1 : ea) * 2 ** 63 + ((a.hi >>> 0) - (ea === 0 ? 0 : 0x80000000)) * 2 ** 32;
-  const kb = (eb === 0 ? 1 : eb) * 2 ** 63 + ((b.hi >>> 0) - (eb === 0 ? 0 : 0x80000000)) * 2 ** 32;
-  return Math.abs((ka - kb) + ((a.lo >>> 0) - (b.lo >>> 0)));
+  // Ordered key: exponent * 2^63 + significand - J (a denormal's exponent field 0, no J),
+  // which counts ulps across binades. Taken apart so that every step is exact in a double.
+  const ea = a.se & 0x7fff, eb = b.se & 0x7fff;
+  const ha = (a.hi >>> 0) - (ea === 0 ? 0 : 0x80000000);
+  const hb = (b.hi >>> 0) - (eb === 0 ? 0 : 0x80000000);
+  return Math.abs(((ea - eb) * 2 ** 63 + (ha - hb) * 2 ** 32) + ((a.lo >>> 0) - (b.lo >>> 0)));
 }
 
 function isSpecial(v: f.F80): boolean {
@@ -387,12 +410,12 @@ t.test('float80 against the host x87', { skip }, async (t) => {
 
   const a = new f.F80(), b = new f.F80(), r1 = new f.F80(), r2 = new f.F80();
   const want1 = new f.F80(), want2 = new f.F80();
-  const stats = new Map<string, { n: number; bad: number; maxUlps: number; flagDiffs: number; shown: string[] }>();
+  const stats = new Map<string, { n: number; bad: number; maxUlps: number; flagDiffs: number; exact: number; shown: string[] }>();
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i];
     const op = c.op;
     let st = stats.get(op.name);
-    if (!st) stats.set(op.name, st = { n: 0, bad: 0, maxUlps: 0, flagDiffs: 0, shown: [] });
+    if (!st) stats.set(op.name, st = { n: 0, bad: 0, maxUlps: 0, flagDiffs: 0, exact: 0, shown: [] });
     st.n++;
     const parts = lines[i].split(' ').map((s) => parseInt(s, 16));
     want1.set(parts[0], parts[1], parts[2]);
@@ -417,7 +440,14 @@ t.test('float80 against the host x87', { skip }, async (t) => {
         }
       }
       // Outside the compared mask, count flag differences (PE/UE/C1) for the report only.
-      if (((parts[6] ^ op.run(c.cw, a, b, r1, r2)) & (FLAGS | C1) & ~op.swMask) !== 0) st.flagDiffs++;
+      const allSw = op.run(c.cw, a, b, r1, r2);
+      if (((parts[6] ^ allSw) & (FLAGS | C1) & ~op.swMask) !== 0) {
+        st.flagDiffs++;
+        if (process.env.FLOAT80_VERBOSE) {
+          t.comment(`${op.name} cw=${hex(c.cw, 4)} a=${fmt(...c.a)} b=${fmt(...c.b)}: want ${fmt(want1.se, want1.hi, want1.lo)} sw=${hex(parts[6] & 0x473f, 4)}, got ${fmt(r1.se, r1.hi, r1.lo)} sw=${hex(allSw & 0x473f, 4)}`);
+        }
+      }
+      if (ok && ulpDistance(r1, want1) === 0) st.exact++;
     } else {
       const [mh, ml] = op.resultMask ?? [0xffffffff, 0xffffffff];
       const same = (x: f.F80, y: f.F80) => op.resultMask
@@ -439,7 +469,7 @@ t.test('float80 against the host x87', { skip }, async (t) => {
     total += st.n;
     passed += st.n - st.bad;
     const extra = ops.find((o) => o.name === name)?.ulps !== undefined
-      ? ` max ${st.maxUlps} ulps, PE/UE/C1 differ in ${st.flagDiffs}` : '';
+      ? ` within ${ops.find((o) => o.name === name)?.ulps} ulps (${st.exact} bit-exact, max ${st.maxUlps}; PE/UE/C1 differ in ${st.flagDiffs})` : '';
     t.equal(st.bad, 0, `${name}: ${st.n - st.bad}/${st.n} match${extra}`, { diagnostic: st.bad > 0 ? true : undefined, mismatches: st.shown });
   }
   t.comment(`${passed}/${total} cases match the host x87 (FLOAT80_SEED=${seed})`);

@@ -89,6 +89,24 @@ static void parts(const f80 *x, unsigned *se, unsigned *hi, unsigned *lo) {
     return sw;                                                                          \
   }
 
+/* ST0 = A combined with a memory operand: B_HI:B_LO as a double, or B_LO as a float. */
+#define MEMORY(name, insn, type)                                                        \
+  static uint16_t name(uint16_t cw, f80 *a, f80 *b, f80 *r1, f80 *r2) {                 \
+    uint16_t sw;                                                                        \
+    unsigned se, hi, lo;                                                                \
+    (void)r2;                                                                           \
+    parts(b, &se, &hi, &lo);                                                            \
+    uint64_t v = sizeof(type) == 8 ? ((uint64_t)hi << 32) | lo : lo;                    \
+    type m;                                                                             \
+    memcpy(&m, &v, sizeof m);                                                           \
+    __asm__ volatile("fninit\n\tfldcw %2\n\tfldt %3\n\t" insn " %4"                    \
+                     "\n\tfnstsw %0\n\tfstpt %1\n\tfninit"                              \
+                     : "=m"(sw), "=m"(*r1)                                              \
+                     : "m"(cw), "m"(*a), "m"(m)                                         \
+                     : CLOBBERS);                                                       \
+    return sw;                                                                          \
+  }
+
 /* A constant load. */
 #define CONST(name, insn)                                                               \
   static uint16_t name(uint16_t cw, f80 *a, f80 *b, f80 *r1, f80 *r2) {                 \
@@ -137,6 +155,12 @@ LOAD(op_ld32, "flds", float)
 LOAD(op_ild16, "filds", int16_t)
 LOAD(op_ild32, "fildl", int32_t)
 LOAD(op_ild64, "fildll", int64_t)
+MEMORY(op_addm64, "faddl", double)
+MEMORY(op_mulm64, "fmull", double)
+MEMORY(op_divm64, "fdivl", double)
+MEMORY(op_divrm64, "fdivrl", double)
+MEMORY(op_comm64, "fcoml", double)
+MEMORY(op_subm32, "fsubs", float)
 CONST(op_ld1, "fld1")
 CONST(op_ldl2t, "fldl2t")
 CONST(op_ldl2e, "fldl2e")
@@ -157,6 +181,8 @@ static const struct { const char *name; op_fn fn; } ops[] = {
   {"ist64", op_ist64}, {"istt16", op_istt16}, {"istt32", op_istt32}, {"istt64", op_istt64},
   {"ld64", op_ld64}, {"ld32", op_ld32}, {"ild16", op_ild16}, {"ild32", op_ild32},
   {"ild64", op_ild64},
+  {"addm64", op_addm64}, {"mulm64", op_mulm64}, {"divm64", op_divm64},
+  {"divrm64", op_divrm64}, {"comm64", op_comm64}, {"subm32", op_subm32},
   {"ld1", op_ld1}, {"ldl2t", op_ldl2t}, {"ldl2e", op_ldl2e}, {"ldpi", op_ldpi},
   {"ldlg2", op_ldlg2}, {"ldln2", op_ldln2}, {"ldz", op_ldz},
 };

@@ -23,13 +23,14 @@ export const enum StopReason {
 export class Cpu {
   // Register state. GPRs and vectors live in the shared register file; rip, flags and segment
   // bases are hot JS fields, written back to it at every stop (syncOut) and read at entry (syncIn).
-  readonly r: Int32Array;
-  readonly r8: Uint8Array;
-  readonly r16: Uint16Array;
-  readonly xi32: Int32Array;
-  readonly xu8: Uint8Array;
-  readonly xf32: Float32Array;
-  readonly xf64: Float64Array;
+  regs: RegisterFile;
+  r: Int32Array;
+  r8: Uint8Array;
+  r16: Uint16Array;
+  xi32: Int32Array;
+  xu8: Uint8Array;
+  xf32: Float32Array;
+  xf64: Float64Array;
   rip = 0;
   flags = 0x202;
   fsBase = 0;
@@ -56,15 +57,29 @@ export class Cpu {
   /** Cycle counter for rdtsc: advances with executed instructions. */
   tscOffset = 0;
 
-  constructor(readonly regs: RegisterFile, public m: Mmu, readonly code: CodeCache) {
+  constructor(regs: RegisterFile, public m: Mmu, readonly code: CodeCache) {
+    this.regs = regs;
     this.r = regs.i32;
     this.r8 = regs.u8;
-    this.r16 = new Uint16Array(regs.buffer, 0, Slot.SIZE * 2);
-    this.xi32 = new Int32Array(regs.buffer, Slot.XMM * 4, 64);
-    this.xu8 = new Uint8Array(regs.buffer, Slot.XMM * 4, 256);
-    this.xf32 = new Float32Array(regs.buffer, Slot.XMM * 4, 64);
-    this.xf64 = new Float64Array(regs.buffer, Slot.XMM * 4, 32);
+    this.r16 = regs.u16;
+    this.xi32 = regs.xi32;
+    this.xu8 = regs.xu8;
+    this.xf32 = regs.xf32;
+    this.xf64 = regs.xf64;
     this.syncIn();
+  }
+
+  /** Runs on another register file from now on (the platform switching tasks); no copying. */
+  attach(regs: RegisterFile): void {
+    if (regs === this.regs) return;
+    this.regs = regs;
+    this.r = regs.i32;
+    this.r8 = regs.u8;
+    this.r16 = regs.u16;
+    this.xi32 = regs.xi32;
+    this.xu8 = regs.xu8;
+    this.xf32 = regs.xf32;
+    this.xf64 = regs.xf64;
   }
 
   /** Loads the hot fields from the register file (after the kernel changed registers). */

@@ -186,6 +186,33 @@ function setDoubleFlags(c: Cpu, size: number, rl: number, rh: number, cf: number
   c.fop = FlagOp.EAGER;
 }
 
+// 32-bit register forms with an immediate count: the shape of hash and checksum loops.
+function rorR32I(c: Cpu, i: Insn): void {
+  const n = i.rm * 2, k = i.imm & 31, v = c.r[n];
+  const r = (v >>> k) | (v << (32 - k));
+  c.r[n] = r; c.r[n + 1] = 0;
+  if (i.flagsLive) setCfOf(c, r >>> 31, ((r >>> 31) ^ (r >>> 30)) & 1);
+}
+function rolR32I(c: Cpu, i: Insn): void {
+  const n = i.rm * 2, k = i.imm & 31, v = c.r[n];
+  const r = (v << k) | (v >>> (32 - k));
+  c.r[n] = r; c.r[n + 1] = 0;
+  if (i.flagsLive) { const cf = r & 1; setCfOf(c, cf, (r >>> 31) ^ cf); }
+}
+function shrR32I(c: Cpu, i: Insn): void {
+  const n = i.rm * 2, k = i.imm & 31, v = c.r[n];
+  const r = v >>> k;
+  c.r[n] = r; c.r[n + 1] = 0;
+  c.fop = FlagOp.SHR; c.fsize = 4; c.fa = v; c.fb = k; c.fres = r | 0;
+}
+function shlR32I(c: Cpu, i: Insn): void {
+  const n = i.rm * 2, k = i.imm & 31, v = c.r[n];
+  const r = v << k;
+  c.r[n] = r; c.r[n + 1] = 0;
+  c.fop = FlagOp.SHL; c.fsize = 4; c.fa = v; c.fb = k; c.fres = r;
+}
+const R32I_HANDLERS: (((c: Cpu, i: Insn) => void) | null)[] = [rolR32I, rorR32I, null, null, shlR32I, shrR32I, shlR32I, null];
+
 const shiftSpec = {
   modrm: true,
   pick: (i: Insn) => {
@@ -194,6 +221,7 @@ const shiftSpec = {
     const n = i.op === 0xd0 || i.op === 0xd1 ? 1 : i.op === 0xd2 || i.op === 0xd3 ? 0 : i.imm & (i.osz === 8 ? 63 : 31);
     i.flagsWritten = n === 0 ? 0 : op < 4 ? CF | OF : ARITH_FLAGS;
     i.flagsRead = op === ShiftOp.RCL || op === ShiftOp.RCR ? CF : 0;
+    if (i.op === 0xc1 && i.mod === 3 && i.osz === 4 && n !== 0) return R32I_HANDLERS[op] ?? group2;
     return group2;
   },
 };

@@ -96,19 +96,22 @@ const TWO32 = 4294967296;
 const BIAS = 16383;
 
 // ---------------------------------------------------------------------------------------------
-// Multi-word helpers. JS has no multiple return values, so helpers leave results in module
-// slots (read them right after the call). Words are unsigned numbers in [0, 2^32).
+// Multi-word helpers. JS has no multiple return values, so helpers leave results in small
+// module-level Float64Arrays (read them right after the call). Not module `let`s: V8 boxes a
+// number stored in a module variable, allocating, unless it is a small integer, and these are
+// full 32-bit words. Words are unsigned numbers in [0, 2^32).
 
-let s2 = 0, s1 = 0, s0 = 0;
+/** shiftRightJam96 / shiftLeft96 result: [w2, w1, w0]. */
+const sh = new Float64Array(3);
 
 /** (a2:a1:a0) >> n, with every bit shifted out ORed into bit 0 ("jamming"). */
 function shiftRightJam96(a2: number, a1: number, a0: number, n: number): void {
   if (n <= 0) {
-    s2 = a2; s1 = a1; s0 = a0;
+    sh[0] = a2; sh[1] = a1; sh[2] = a0;
     return;
   }
   if (n >= 96) {
-    s2 = 0; s1 = 0; s0 = (a2 | a1 | a0) !== 0 ? 1 : 0;
+    sh[0] = 0; sh[1] = 0; sh[2] = (a2 | a1 | a0) !== 0 ? 1 : 0;
     return;
   }
   let sticky = 0;
@@ -123,7 +126,7 @@ function shiftRightJam96(a2: number, a1: number, a0: number, n: number): void {
     a1 = ((a1 >>> n) | (a2 << (32 - n))) >>> 0;
     a2 = a2 >>> n;
   }
-  s2 = a2; s1 = a1; s0 = (a0 | (sticky !== 0 ? 1 : 0)) >>> 0;
+  sh[0] = a2; sh[1] = a1; sh[2] = (a0 | (sticky !== 0 ? 1 : 0)) >>> 0;
 }
 
 /** (a2:a1:a0) << n for 0 <= n < 96, nothing shifted out. */
@@ -137,7 +140,7 @@ function shiftLeft96(a2: number, a1: number, a0: number, n: number): void {
     a1 = ((a1 << n) | (a0 >>> (32 - n))) >>> 0;
     a0 = (a0 << n) >>> 0;
   }
-  s2 = a2; s1 = a1; s0 = a0;
+  sh[0] = a2; sh[1] = a1; sh[2] = a0;
 }
 
 function clz96(a2: number, a1: number, a0: number): number {
@@ -146,32 +149,34 @@ function clz96(a2: number, a1: number, a0: number): number {
   return 64 + Math.clz32(a0);
 }
 
-let p3 = 0, p2 = 0, p1 = 0, p0 = 0;
+/** mul64 result: 128 bits as four words, least significant first. */
+const pr = new Float64Array(4);
 
-/** 64 x 64 -> 128-bit product into p3:p2:p1:p0, from 16-bit pieces so every partial product
- *  and column sum stays exact in a double (each column < 2^35). */
+/** 64 x 64 -> 128-bit product into pr[3]:pr[2]:pr[1]:pr[0], from 16-bit pieces so every partial product
+ *  and column sum stays exact in a double (each column < 2^35). `& 0xffff` takes a column's
+ *  low digit exactly even above 2^32, since ToInt32 reduces modulo 2^32. */
 function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
   const a0 = aLo & 0xffff, a1 = aLo >>> 16, a2 = aHi & 0xffff, a3 = aHi >>> 16;
   const b0 = bLo & 0xffff, b1 = bLo >>> 16, b2 = bHi & 0xffff, b3 = bHi >>> 16;
   let t = a0 * b0;
-  const d0 = t % 65536;
+  const d0 = t & 0xffff;
   t = (t - d0) / 65536 + a0 * b1 + a1 * b0;
-  const d1 = t % 65536;
+  const d1 = t & 0xffff;
   t = (t - d1) / 65536 + a0 * b2 + a1 * b1 + a2 * b0;
-  const d2 = t % 65536;
+  const d2 = t & 0xffff;
   t = (t - d2) / 65536 + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
-  const d3 = t % 65536;
+  const d3 = t & 0xffff;
   t = (t - d3) / 65536 + a1 * b3 + a2 * b2 + a3 * b1;
-  const d4 = t % 65536;
+  const d4 = t & 0xffff;
   t = (t - d4) / 65536 + a2 * b3 + a3 * b2;
-  const d5 = t % 65536;
+  const d5 = t & 0xffff;
   t = (t - d5) / 65536 + a3 * b3;
-  const d6 = t % 65536;
+  const d6 = t & 0xffff;
   const d7 = (t - d6) / 65536;
-  p0 = d1 * 65536 + d0;
-  p1 = d3 * 65536 + d2;
-  p2 = d5 * 65536 + d4;
-  p3 = d7 * 65536 + d6;
+  pr[0] = d1 * 65536 + d0;
+  pr[1] = d3 * 65536 + d2;
+  pr[2] = d5 * 65536 + d4;
+  pr[3] = d7 * 65536 + d6;
 }
 
 // Long division on 16-bit digits (Knuth, TAOCP 4.3.1 algorithm D, as in Hacker's Delight
@@ -233,9 +238,10 @@ function getWord(arr: Int32Array, at: number): number {
 // exponent field that saturates at `maxExp` (0x7fff here; 0x7ff and 0xff reuse this for fst to
 // double/single after rebiasing). Tininess is detected after rounding and, with underflow masked,
 // UE is raised only when the tiny result is also inexact (SDM Vol. 1, 4.9.1.5; the same choice
-// as Berkeley SoftFloat's 8086 specialisation). The result is left in rExp, rHi, rLo.
+// as Berkeley SoftFloat's 8086 specialisation). The result is left in rnd[0], rnd[1], rnd[2].
 
-let rExp = 0, rHi = 0, rLo = 0;
+/** roundPack result: [exponent field, significand hi, significand lo]. */
+const rnd = new Float64Array(3);
 
 /** 0: exact, 1: inexact and truncated, 2: inexact and rounded up (magnitude incremented). */
 function roundDecision(sign: number, w2: number, w1: number, w0: number, precision: number, rc: number): number {
@@ -273,7 +279,7 @@ function roundPack(sign: number, exp: number, w2: number, w1: number, w0: number
     tiny = exp < 0 || !(keptBitsAllOnes(w2, w1, precision) &&
       roundDecision(sign, w2, w1, w0, precision, rc) === 2);
     shiftRightJam96(w2, w1, w0, 1 - exp);
-    w2 = s2; w1 = s1; w0 = s0;
+    w2 = sh[0]; w1 = sh[1]; w0 = sh[2];
     exp = 0;
   }
   const decision = roundDecision(sign, w2, w1, w0, precision, rc);
@@ -327,7 +333,7 @@ function roundPack(sign: number, exp: number, w2: number, w1: number, w0: number
       w1 = precision === 64 ? 0xffffffff : precision === 53 ? 0xfffff800 : 0;
     }
   }
-  rExp = exp; rHi = w2; rLo = w1;
+  rnd[0] = exp; rnd[1] = w2; rnd[2] = w1;
   return flags;
 }
 
@@ -335,9 +341,9 @@ function roundPack(sign: number, exp: number, w2: number, w1: number, w0: number
 function packRounded(out: F80, sign: number, exp: number, w2: number, w1: number, w0: number,
   precision: number, rc: number): number {
   const flags = roundPack(sign, exp, w2, w1, w0, precision, 0x7fff, rc);
-  out.se = (sign << 15) | rExp;
-  out.hi = rHi | 0;
-  out.lo = rLo | 0;
+  out.se = (sign << 15) | rnd[0];
+  out.hi = rnd[1] | 0;
+  out.lo = rnd[2] | 0;
   return flags;
 }
 
@@ -355,7 +361,7 @@ export function roundPackF80(out: F80, sign: number, exp: number, w2: number, w1
   const n = clz96(w2, w1, w0);
   if (n !== 0) {
     shiftLeft96(w2, w1, w0, n);
-    w2 = s2; w1 = s1; w0 = s0;
+    w2 = sh[0]; w1 = sh[1]; w0 = sh[2];
     exp -= n;
   }
   return packRounded(out, sign, exp, w2, w1, w0, precision, rc);
@@ -412,15 +418,15 @@ export function propagateNaN2(aSe: number, aHi: number, aLo: number, aKind: numb
   return flags;
 }
 
-// Normalized operands of the current operation (module slots again).
-let nHi = 0, nLo = 0, nExp = 0;
+/** normalize result: [biased exponent (below 1 for denormals), significand hi, lo]. */
+const nrm = new Float64Array(3);
 
 /** Normalizes a finite nonzero significand; a denormal's exponent is taken as 1, so the
  *  result exponent may drop below 1. Pseudo-denormals come out as exponent 1, J = 1. */
 function normalize(exp: number, hi: number, lo: number): void {
   if (exp === 0) exp = 1;
   if (hi >= 0x80000000) {
-    nHi = hi; nLo = lo; nExp = exp;
+    nrm[1] = hi; nrm[2] = lo; nrm[0] = exp;
     return;
   }
   let n: number;
@@ -434,7 +440,7 @@ function normalize(exp: number, hi: number, lo: number): void {
     lo = 0;
     n += 32;
   }
-  nHi = hi; nLo = lo; nExp = exp - n;
+  nrm[1] = hi; nrm[2] = lo; nrm[0] = exp - n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,7 +492,7 @@ function addSub(aSe: number, aHi: number, aLo: number, bSe: number, bHi: number,
     t = aSign; aSign = bSign; bSign = t;
   }
   shiftRightJam96(bHi, bLo, 0, ea - eb);
-  const b2 = s2, b1 = s1, b0 = s0;
+  const b2 = sh[0], b1 = sh[1], b0 = sh[2];
   let t2: number, t1: number, t0: number;
   let exp = ea;
   if (aSign === bSign) {
@@ -542,12 +548,12 @@ export function f80Mul(a: F80, b: F80, cw: number, out: F80): number {
     return flags;
   }
   normalize(aExp, aHi, aLo);
-  const ea = nExp, ah = nHi, al = nLo;
+  const ea = nrm[0], ah = nrm[1], al = nrm[2];
   normalize(bExp, bHi, bLo);
-  mul64(ah, al, nHi, nLo);
+  mul64(ah, al, nrm[1], nrm[2]);
   const rc = (cw >> 10) & 3;
   const precision = PRECISION_BITS[(cw >> 8) & 3];
-  return flags | roundPackF80(out, sign, ea + nExp - 16382, p3, p2, (p1 | (p0 !== 0 ? 1 : 0)) >>> 0, precision, rc);
+  return flags | roundPackF80(out, sign, ea + nrm[0] - 16382, pr[3], pr[2], (pr[1] | (pr[0] !== 0 ? 1 : 0)) >>> 0, precision, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,15 +591,15 @@ export function f80Div(a: F80, b: F80, cw: number, out: F80): number {
     return flags;
   }
   normalize(aExp, aHi, aLo);
-  const ea = nExp, ah = nHi, al = nLo;
+  const ea = nrm[0], ah = nrm[1], al = nrm[2];
   normalize(bExp, bHi, bLo);
-  const eb = nExp;
+  const eb = nrm[0];
   // q = floor(A * 2^96 / B): 96 or 97 significant bits, the rest sticky.
   divU.fill(0);
   putDigits(divU, 6, al);
   putDigits(divU, 8, ah);
-  putDigits(divV, 0, nLo);
-  putDigits(divV, 2, nHi);
+  putDigits(divV, 0, nrm[2]);
+  putDigits(divV, 2, nrm[1]);
   divideDigits(10, 4);
   const sticky = (divU[0] | divU[1] | divU[2] | divU[3]) !== 0 ? 1 : 0;
   let q3 = divQ[6];
@@ -636,11 +642,11 @@ export function f80Sqrt(a: F80, cw: number, out: F80): number {
   normalize(exp, hi, lo);
   // value = m * 2^t, m in [1,2). Make t even, m in [1,4), and take R = floor(sqrt(m * 2^132)),
   // a 67-bit root (2 guard bits past 64 plus sticky), two bits of the radicand per step.
-  const t = nExp - BIAS;
+  const t = nrm[0] - BIAS;
   const odd = t & 1;
   // Radicand N = M * 2^(69 + odd), M the 64-bit significand: bits of N are read as pairs.
   const shift = 69 + odd;
-  const mHi = nHi, mLo = nLo;
+  const mHi = nrm[1], mLo = nrm[2];
   // Root and remainder as pairs of 34-bit limbs held in doubles.
   const LIMB = 17179869184; // 2^34
   let rootH = 0, rootL = 0, remH = 0, remL = 0;
@@ -729,7 +735,8 @@ export function f80Compare(a: F80, b: F80, quiet: boolean): number {
 // ---------------------------------------------------------------------------------------------
 // frndint and the integer conversions share one "round to integer" step.
 
-let iHi = 0, iLo = 0; // fracRound's result: the rounded integer magnitude, 64 bits
+/** fracRound result: the rounded integer magnitude, [hi, lo]. */
+const ip = new Float64Array(2);
 
 export function f80RoundToInt(a: F80, cw: number, out: F80): number {
   const se = a.se, hi = a.hi >>> 0, lo = a.lo >>> 0;
@@ -749,34 +756,34 @@ export function f80RoundToInt(a: F80, cw: number, out: F80): number {
   }
   normalize(exp, hi, lo);
   const rc = (cw >> 10) & 3;
-  // The value is below 2^63 here: the 96-bit shift leaves the integer in s2:s1.
+  // The value is below 2^63 here: the 96-bit shift leaves the integer in sh[0]:sh[1].
   const decision = fracRound(sign, rc);
-  if (iHi === 0 && iLo === 0) {
+  if (ip[0] === 0 && ip[1] === 0) {
     setZero(out, sign);
   } else {
-    roundPackF80(out, sign, BIAS + 63, iHi, iLo, 0, 64, rc);
+    roundPackF80(out, sign, BIAS + 63, ip[0], ip[1], 0, 64, rc);
   }
   return flags | (decision === 0 ? 0 : decision === 1 ? FLAG_PE : FLAG_PE | SW_C1);
 }
 
-/** Integer part of the normalized value in nHi/nLo/nExp (exponent below 2^64) rounded per rc
- *  into iHi:iLo; returns the roundDecision code. */
+/** Integer part of the normalized value in nrm[1]/nrm[2]/nrm[0] (exponent below 2^64) rounded per rc
+ *  into ip[0]:ip[1]; returns the roundDecision code. */
 function fracRound(sign: number, rc: number): number {
-  // value = N * 2^(nExp - BIAS - 63); as a 96-bit fixed-point number with 32 fraction bits:
-  // (N:0) >> (BIAS + 63 - nExp).
-  const shift = BIAS + 63 - nExp;
+  // value = N * 2^(nrm[0] - BIAS - 63); as a 96-bit fixed-point number with 32 fraction bits:
+  // (N:0) >> (BIAS + 63 - nrm[0]).
+  const shift = BIAS + 63 - nrm[0];
   if (shift <= 0) {
-    iHi = nHi; iLo = nLo;
+    ip[0] = nrm[1]; ip[1] = nrm[2];
     return 0;
   }
-  shiftRightJam96(nHi, nLo, 0, shift);
-  let hi = s2, lo = s1;
-  const decision = roundDecision(sign, hi, lo, s0, 64, rc);
+  shiftRightJam96(nrm[1], nrm[2], 0, shift);
+  let hi = sh[0], lo = sh[1];
+  const decision = roundDecision(sign, hi, lo, sh[2], 64, rc);
   if (decision === 2) {
     lo += 1;
     if (lo >= TWO32) { lo -= TWO32; hi += 1; }
   }
-  iHi = hi; iLo = lo;
+  ip[0] = hi; ip[1] = lo;
   return decision;
 }
 
@@ -804,16 +811,16 @@ export function f80ToInt(a: F80, cw: number, bits: 16 | 32 | 64, truncate: boole
   if (exp >= BIAS + 64) return setIntegerIndefinite(out, bits);
   normalize(exp, hi, lo);
   const decision = fracRound(sign, truncate ? RC_ZERO : (cw >> 10) & 3);
-  // Range check on the rounded magnitude (iHi:iLo may be 2^64 after rounding up: iHi = 2^32).
+  // Range check on the rounded magnitude (ip[0]:ip[1] may be 2^64 after rounding up: ip[0] = 2^32).
   let ok: boolean;
   if (bits === 64) {
-    ok = iHi < 0x80000000 || (sign !== 0 && iHi === 0x80000000 && iLo === 0);
+    ok = ip[0] < 0x80000000 || (sign !== 0 && ip[0] === 0x80000000 && ip[1] === 0);
   } else {
     const limit = bits === 32 ? 0x80000000 : 0x8000;
-    ok = iHi === 0 && (iLo < limit || (sign !== 0 && iLo === limit));
+    ok = ip[0] === 0 && (ip[1] < limit || (sign !== 0 && ip[1] === limit));
   }
   if (!ok) return setIntegerIndefinite(out, bits);
-  let rh = iHi, rl = iLo;
+  let rh = ip[0], rl = ip[1];
   if (sign !== 0) {
     // Two's complement negation of the 64-bit magnitude.
     rl = TWO32 - rl;
@@ -822,7 +829,7 @@ export function f80ToInt(a: F80, cw: number, bits: 16 | 32 | 64, truncate: boole
   }
   out.hi = rh | 0; out.lo = rl | 0;
   if (bits !== 64) {
-    out.hi = sign !== 0 && (iHi | iLo) !== 0 ? -1 : 0;
+    out.hi = sign !== 0 && (ip[0] | ip[1]) !== 0 ? -1 : 0;
     if (bits === 16) out.lo = (out.lo << 16) >> 16;
   }
   return decision === 0 ? 0 : decision === 1 ? FLAG_PE : FLAG_PE | SW_C1;
@@ -869,16 +876,21 @@ export function f80FromInt64(lo: number, hi: number, out: F80): void {
     return;
   }
   normalize(BIAS + 63, h, l);
-  out.se = (sign << 15) | nExp;
-  out.hi = nHi | 0;
-  out.lo = nLo | 0;
+  out.se = (sign << 15) | nrm[0];
+  out.hi = nrm[1] | 0;
+  out.lo = nrm[2] | 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 // fld m32/m64 and fst/fstp m32/m64
 
-/** fld m64: exact widening. A denormal source raises DE; an SNaN is quieted with IE. */
-export function f80FromFloat64(lo: number, hi: number, out: F80): number {
+/**
+ * fld m64: exact widening. A denormal source raises DE; an SNaN is quieted with IE.
+ * With `keepSignaling` (for an arithmetic memory operand, fadd m64 and the like) an SNaN stays
+ * signaling and raises nothing here, so the operation applies the two-NaN rules to it; merge
+ * the returned DE with mergeMemoryOperandFlags.
+ */
+export function f80FromFloat64(lo: number, hi: number, out: F80, keepSignaling = false): number {
   const h = hi >>> 0, l = lo >>> 0;
   const sign = h >>> 31;
   const exp = (h >>> 20) & 0x7ff;
@@ -890,7 +902,7 @@ export function f80FromFloat64(lo: number, hi: number, out: F80): number {
     out.se = (sign << 15) | 0x7fff;
     out.hi = (mHi | 0x80000000) | 0;
     out.lo = mLo | 0;
-    if ((fracHi | l) === 0) return 0;
+    if ((fracHi | l) === 0 || keepSignaling) return 0;
     if ((mHi & 0x40000000) === 0) {
       out.hi = (mHi | 0xc0000000) | 0;
       return FLAG_IE;
@@ -904,9 +916,9 @@ export function f80FromFloat64(lo: number, hi: number, out: F80): number {
     }
     // Denormal double: normal in the wider format. Its scale is 2^(1 - 1023).
     normalize(1 - 1023 + BIAS, mHi, mLo);
-    out.se = (sign << 15) | nExp;
-    out.hi = nHi | 0;
-    out.lo = nLo | 0;
+    out.se = (sign << 15) | nrm[0];
+    out.hi = nrm[1] | 0;
+    out.lo = nrm[2] | 0;
     return FLAG_DE;
   }
   out.se = (sign << 15) | (exp - 1023 + BIAS);
@@ -915,8 +927,8 @@ export function f80FromFloat64(lo: number, hi: number, out: F80): number {
   return 0;
 }
 
-/** fld m32. */
-export function f80FromFloat32(bits: number, out: F80): number {
+/** fld m32; `keepSignaling` as for f80FromFloat64. */
+export function f80FromFloat32(bits: number, out: F80, keepSignaling = false): number {
   const b = bits >>> 0;
   const sign = b >>> 31;
   const exp = (b >>> 23) & 0xff;
@@ -926,7 +938,7 @@ export function f80FromFloat32(bits: number, out: F80): number {
     out.se = (sign << 15) | 0x7fff;
     out.hi = (mHi | 0x80000000) | 0;
     out.lo = 0;
-    if (frac === 0) return 0;
+    if (frac === 0 || keepSignaling) return 0;
     if ((mHi & 0x40000000) === 0) {
       out.hi = (mHi | 0xc0000000) | 0;
       return FLAG_IE;
@@ -939,15 +951,28 @@ export function f80FromFloat32(bits: number, out: F80): number {
       return 0;
     }
     normalize(1 - 127 + BIAS, mHi, 0);
-    out.se = (sign << 15) | nExp;
-    out.hi = nHi | 0;
-    out.lo = nLo | 0;
+    out.se = (sign << 15) | nrm[0];
+    out.hi = nrm[1] | 0;
+    out.lo = nrm[2] | 0;
     return FLAG_DE;
   }
   out.se = (sign << 15) | (exp - 127 + BIAS);
   out.hi = (mHi | 0x80000000) | 0;
   out.lo = 0;
   return 0;
+}
+
+/**
+ * The flags of an arithmetic instruction with a float32/float64 memory operand: the flags of
+ * the operation on the widened operand (converted with keepSignaling) plus the conversion's DE
+ * for a denormal source, which the hardware drops when the other operand is a NaN or
+ * unsupported, or when the operation divides by zero (fdivr with a denormal m64 and ST0 = 0).
+ */
+export function mergeMemoryOperandFlags(conversionFlags: number, other: F80, opFlags: number): number {
+  if ((conversionFlags & FLAG_DE) === 0 || (opFlags & FLAG_ZE) !== 0) return opFlags;
+  const kind = kindOf(other.se & 0x7fff, other.hi >>> 0, other.lo >>> 0);
+  if (kind === KIND_UNSUPPORTED || isNaNKind(kind)) return opFlags;
+  return opFlags | FLAG_DE;
 }
 
 /**
@@ -977,9 +1002,9 @@ export function f80ToFloat64(a: F80, cw: number, out: F80): number {
       return 0;
   }
   normalize(exp, hi, lo);
-  const flags = roundPack(sign, nExp - BIAS + 1023, nHi, nLo, 0, 53, 0x7ff, (cw >> 10) & 3);
-  out.hi = ((sign << 31) | (rExp << 20) | ((rHi & 0x7fffffff) >>> 11)) | 0;
-  out.lo = ((rHi << 21) | (rLo >>> 11)) | 0;
+  const flags = roundPack(sign, nrm[0] - BIAS + 1023, nrm[1], nrm[2], 0, 53, 0x7ff, (cw >> 10) & 3);
+  out.hi = ((sign << 31) | (rnd[0] << 20) | ((rnd[1] & 0x7fffffff) >>> 11)) | 0;
+  out.lo = ((rnd[1] << 21) | (rnd[2] >>> 11)) | 0;
   return flags;
 }
 
@@ -1006,8 +1031,8 @@ export function f80ToFloat32(a: F80, cw: number, out: F80): number {
       return 0;
   }
   normalize(exp, hi, lo);
-  const flags = roundPack(sign, nExp - BIAS + 127, nHi, nLo, 0, 24, 0xff, (cw >> 10) & 3);
-  out.lo = ((sign << 31) | (rExp << 23) | ((rHi & 0x7fffffff) >>> 8)) | 0;
+  const flags = roundPack(sign, nrm[0] - BIAS + 127, nrm[1], nrm[2], 0, 24, 0xff, (cw >> 10) & 3);
+  out.lo = ((sign << 31) | (rnd[0] << 23) | ((rnd[1] & 0x7fffffff) >>> 8)) | 0;
   return flags;
 }
 
@@ -1066,7 +1091,7 @@ export function f80Scale(a: F80, b: F80, cw: number, out: F80): number {
     if (bSign) n = -n;
   }
   normalize(aExp, aHi, aLo);
-  return flags | roundPackF80(out, aSign, nExp + n, nHi, nLo, 0, 64, (cw >> 10) & 3);
+  return flags | roundPackF80(out, aSign, nrm[0] + n, nrm[1], nrm[2], 0, 64, (cw >> 10) & 3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1101,10 +1126,10 @@ export function f80Extract(a: F80, outExponent: F80, outSignificand: F80): numbe
       return FLAG_ZE;
   }
   normalize(exp, hi, lo);
-  f80FromInt32(nExp - BIAS, outExponent);
+  f80FromInt32(nrm[0] - BIAS, outExponent);
   outSignificand.se = (sign << 15) | BIAS;
-  outSignificand.hi = nHi | 0;
-  outSignificand.lo = nLo | 0;
+  outSignificand.hi = nrm[1] | 0;
+  outSignificand.lo = nrm[2] | 0;
   return kind === KIND_DENORMAL ? FLAG_DE : 0;
 }
 
@@ -1136,14 +1161,14 @@ function remainder(a: F80, b: F80, nearest: boolean, out: F80): number {
     return flags;
   }
   normalize(aExp, aHi, aLo);
-  const ea = nExp, ah = nHi, al = nLo;
+  const ea = nrm[0], ah = nrm[1], al = nrm[2];
   if (bKind === KIND_INF) {
     // Quotient 0, remainder ST0 (a pseudo-denormal comes back normalized).
     return flags | roundPackF80(out, sign, ea, ah, al, 0, 64, RC_NEAREST);
   }
   normalize(bExp, bHi, bLo);
-  const bh = nHi, bl = nLo;
-  let eb = nExp;
+  const bh = nrm[1], bl = nrm[2];
+  let eb = nrm[0];
   let diff = ea - eb;
   let cc = 0;
   if (diff >= 64) {

@@ -7,8 +7,8 @@
 // Pure ECMAScript, no allocation per call; exceptions and C2 returned as in float80.ts.
 
 import {
-  CMP_EQUAL, CMP_LESS, F80, FLAG_DE, FLAG_ZE, KIND_DENORMAL, KIND_INF, KIND_QNAN, KIND_SNAN,
-  KIND_UNSUPPORTED, KIND_ZERO, SW_C2, divideDigits, divQ, divU, divV, f80Compare, f80FromInt32,
+  CMP_EQUAL, CMP_LESS, F80, FLAG_DE, FLAG_PE, FLAG_UE, FLAG_ZE, KIND_DENORMAL, KIND_INF, KIND_QNAN, KIND_SNAN,
+  KIND_UNSUPPORTED, KIND_ZERO, SW_C2, divideDigits, divQ, divU, divV, f80Compare,
   f80Mul, kindOf, propagateNaN1, propagateNaN2, roundPackF80, setIndefinite,
 } from './float80.js';
 
@@ -17,9 +17,10 @@ const BIAS = 16383;
 
 // ---------------------------------------------------------------------------------------------
 // Double-double arithmetic (Dekker, Knuth; see Hida, Li and Bailey, "Library for double-double
-// and quad-double arithmetic"). Results in the module slots dh + dl.
+// and quad-double arithmetic"). Results in dd[0] + dd[1]. Helper results live in Float64Arrays
+// rather than module `let`s, which V8 would box (allocate) for every non-small-integer store.
 
-let dh = 0, dl = 0;
+const dd = new Float64Array(2);
 const SPLITTER = 134217729; // 2^27 + 1
 
 function ddAdd(ah: number, al: number, bh: number, bl: number): void {
@@ -35,8 +36,8 @@ function ddAdd(ah: number, al: number, bh: number, bl: number): void {
   s = u;
   e += f;
   u = s + e;
-  dl = e - (u - s);
-  dh = u;
+  dd[1] = e - (u - s);
+  dd[0] = u;
 }
 
 function ddMul(ah: number, al: number, bh: number, bl: number): void {
@@ -48,19 +49,19 @@ function ddMul(ah: number, al: number, bh: number, bl: number): void {
   let e = ((ahh * bhh - p) + ahh * bhl + ahl * bhh) + ahl * bhl;
   e += ah * bl + al * bh;
   const s = p + e;
-  dl = e - (s - p);
-  dh = s;
+  dd[1] = e - (s - p);
+  dd[0] = s;
 }
 
 function ddDiv(ah: number, al: number, bh: number, bl: number): void {
   const q1 = ah / bh;
   ddMul(q1, 0, bh, bl);
-  ddAdd(ah, al, -dh, -dl);
-  const rh = dh, rl = dl;
+  ddAdd(ah, al, -dd[0], -dd[1]);
+  const rh = dd[0], rl = dd[1];
   const q2 = rh / bh;
   ddMul(q2, 0, bh, bl);
-  ddAdd(rh, rl, -dh, -dl);
-  const q3 = dh / bh;
+  ddAdd(rh, rl, -dd[0], -dd[1]);
+  const q3 = dd[0] / bh;
   const s = q1 + q2;
   const e = q2 - (s - q1);
   ddAdd(s, e, q3, 0);
@@ -86,9 +87,10 @@ const NEGLIGIBLE = 2 ** -300;
 // ---------------------------------------------------------------------------------------------
 // Between F80 and double-double.
 
-let uSign = 0, uExp = 0, uH = 0, uL = 0;
+/** unpack result: [exponent, high part, low part]. */
+const un = new Float64Array(3);
 
-/** A finite nonzero operand as sign x (uH + uL) x 2^uExp with uH + uL in [1, 2), exactly. */
+/** |a| for a finite nonzero operand as (un[1] + un[2]) x 2^un[0], un[1] + un[2] in [1, 2), exactly. */
 function unpack(a: F80): void {
   let exp = a.se & 0x7fff, hi = a.hi >>> 0, lo = a.lo >>> 0;
   if (exp === 0) exp = 1;
@@ -105,11 +107,10 @@ function unpack(a: F80): void {
     }
     exp -= n;
   }
-  uSign = a.se >>> 15;
-  uExp = exp - BIAS;
+  un[0] = exp - BIAS;
   // hi and the top 21 bits of lo fit a double's 53 bits; the low 11 bits form the tail.
-  uH = (hi * TWO32 + ((lo & 0xfffff800) >>> 0)) * 2 ** -63;
-  uL = (lo & 0x7ff) * 2 ** -63;
+  un[1] = (hi * TWO32 + ((lo & 0xfffff800) >>> 0)) * 2 ** -63;
+  un[2] = (lo & 0x7ff) * 2 ** -63;
 }
 
 function floorLog2(x: number): number {
@@ -169,31 +170,31 @@ function expm1DD(yh: number, yl: number): void {
   let sh = yh, sl = yl, th = yh, tl = yl;
   for (let n = 2; n < 60; n++) {
     ddMul(th, tl, yh, yl);
-    ddDiv(dh, dl, n, 0);
-    th = dh; tl = dl;
+    ddDiv(dd[0], dd[1], n, 0);
+    th = dd[0]; tl = dd[1];
     ddAdd(sh, sl, th, tl);
-    sh = dh; sl = dl;
+    sh = dd[0]; sl = dd[1];
     if (Math.abs(th) < Math.abs(sh) * 1e-34) break;
   }
-  dh = sh; dl = sl;
+  dd[0] = sh; dd[1] = sl;
 }
 
 /** 2 * atanh(s) = log((1+s)/(1-s)) for |s| <= 0.18 (odd series). */
 function atanh2DD(s: number, sl: number): void {
   ddMul(s, sl, s, sl);
-  const s2h = dh, s2l = dl;
+  const s2h = dd[0], s2l = dd[1];
   let ph = s, pl = sl; // s^(2k+1)
   let sumH = s, sumL = sl;
   for (let k = 3; k < 200; k += 2) {
     ddMul(ph, pl, s2h, s2l);
-    ph = dh; pl = dl;
+    ph = dd[0]; pl = dd[1];
     ddDiv(ph, pl, k, 0);
-    const th = dh, tl = dl;
+    const th = dd[0], tl = dd[1];
     ddAdd(sumH, sumL, th, tl);
-    sumH = dh; sumL = dl;
+    sumH = dd[0]; sumL = dd[1];
     if (Math.abs(th) < Math.abs(sumH) * 1e-34) break;
   }
-  dh = 2 * sumH; dl = 2 * sumL;
+  dd[0] = 2 * sumH; dd[1] = 2 * sumL;
 }
 
 /** atan(t) for t in [0, 1]: atan(k/8) from a table plus atan((t - k/8) / (1 + t k/8)). */
@@ -203,56 +204,57 @@ function atanDD(th: number, tl: number): void {
   if (k !== 0) {
     const c = k / 8;
     ddAdd(th, tl, -c, 0);
-    const nh = dh, nl = dl;
+    const nh = dd[0], nl = dd[1];
     ddMul(th, tl, c, 0);
-    ddAdd(1, 0, dh, dl);
-    ddDiv(nh, nl, dh, dl);
-    uh = dh; ul = dl;
+    ddAdd(1, 0, dd[0], dd[1]);
+    ddDiv(nh, nl, dd[0], dd[1]);
+    uh = dd[0]; ul = dd[1];
   }
   // atan(u) = u - u^3/3 + u^5/5 - ..., |u| <= 1/16.
   ddMul(uh, ul, uh, ul);
-  const u2h = -dh, u2l = -dl;
+  const u2h = -dd[0], u2l = -dd[1];
   let ph = uh, pl = ul, sumH = uh, sumL = ul;
   for (let n = 3; n < 100; n += 2) {
     ddMul(ph, pl, u2h, u2l);
-    ph = dh; pl = dl;
+    ph = dd[0]; pl = dd[1];
     ddDiv(ph, pl, n, 0);
-    const qh = dh, ql = dl;
+    const qh = dd[0], ql = dd[1];
     ddAdd(sumH, sumL, qh, ql);
-    sumH = dh; sumL = dl;
+    sumH = dd[0]; sumL = dd[1];
     if (Math.abs(qh) <= Math.abs(sumH) * 1e-34) break;
   }
   ddAdd(ATAN_K8_H[k], ATAN_K8_L[k], sumH, sumL);
 }
 
-let sinH = 0, sinL = 0, cosH = 0, cosL = 0;
+/** sinCosDD result: [sin hi, sin lo, cos hi, cos lo]. */
+const sc = new Float64Array(4);
 
 /** sin and cos of r, |r| <= pi/4 (+ a little), by Taylor series. */
 function sinCosDD(rh: number, rl: number): void {
   ddMul(rh, rl, rh, rl);
-  const r2h = -dh, r2l = -dl;
+  const r2h = -dd[0], r2l = -dd[1];
   // sin
   let th = rh, tl = rl, sh = rh, sl = rl;
   for (let n = 2; n < 60; n += 2) {
     ddMul(th, tl, r2h, r2l);
-    ddDiv(dh, dl, n * (n + 1), 0);
-    th = dh; tl = dl;
+    ddDiv(dd[0], dd[1], n * (n + 1), 0);
+    th = dd[0]; tl = dd[1];
     ddAdd(sh, sl, th, tl);
-    sh = dh; sl = dl;
+    sh = dd[0]; sl = dd[1];
     if (Math.abs(th) <= Math.abs(sh) * 1e-34) break;
   }
-  sinH = sh; sinL = sl;
+  sc[0] = sh; sc[1] = sl;
   // cos
   th = 1; tl = 0; sh = 1; sl = 0;
   for (let n = 1; n < 60; n += 2) {
     ddMul(th, tl, r2h, r2l);
-    ddDiv(dh, dl, n * (n + 1), 0);
-    th = dh; tl = dl;
+    ddDiv(dd[0], dd[1], n * (n + 1), 0);
+    th = dd[0]; tl = dd[1];
     ddAdd(sh, sl, th, tl);
-    sh = dh; sl = dl;
+    sh = dd[0]; sl = dd[1];
     if (Math.abs(th) <= Math.abs(sh) * 1e-34) break;
   }
-  cosH = sh; cosL = sl;
+  sc[2] = sh; sc[3] = sl;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +274,6 @@ function kind(a: F80): number {
 }
 
 const ONE = new F80(0x3fff, 0x80000000, 0);
-const scratch = new F80();
 
 // ---------------------------------------------------------------------------------------------
 // f2xm1: ST0 = 2^ST0 - 1, defined for -1 <= ST0 <= +1.
@@ -297,30 +298,30 @@ export function f80F2xm1(a: F80, cw: number, out: F80): number {
   const exp = a.se & 0x7fff;
   if (exp > BIAS || (exp === BIAS && ((a.hi >>> 0) !== 0x80000000 || a.lo !== 0))) {
     // Outside the instruction's domain the SDM leaves the result undefined; Intel hardware
-    // leaves the operand unchanged and raises nothing, and so does this.
+    // leaves the operand unchanged and raises PE, and so does this.
     out.copyFrom(a);
-    return 0;
+    return FLAG_PE;
   }
   if (exp === BIAS) {
-    // Exactly +-1: 1 or -0.5, exact.
+    // Exactly +-1: 1 or -0.5, exact, yet the hardware reports PE.
     if (sign) setValue(out, 0xbffe, 0x80000000, 0);
     else setValue(out, 0x3fff, 0x80000000, 0);
-    return flags;
+    return FLAG_PE;
   }
   unpack(a);
   const s = sign ? -1 : 1;
-  if (uExp < -80) {
+  if (un[0] < -80) {
     // 2^x - 1 = x ln2 (1 + x ln2 / 2 + ...): the correction only steers rounding.
-    ddMul(uH, uL, LN2_H, LN2_L);
-    const mh = dh, ml = dl;
-    let c = s * mh * 2 ** (uExp - 1);
+    ddMul(un[1], un[2], LN2_H, LN2_L);
+    const mh = dd[0], ml = dd[1];
+    let c = s * mh * 2 ** (un[0] - 1);
     if (c === 0) c = s * NEGLIGIBLE;
     ddMul(mh, ml, 1, c);
-    return flags | packDD(out, sign, dh, dl, uExp, rc);
+    return flags | packDD(out, sign, dd[0], dd[1], un[0], rc);
   }
-  ddMul(s * uH * 2 ** uExp, s * uL * 2 ** uExp, LN2_H, LN2_L);
-  expm1DD(dh, dl);
-  return flags | packDD(out, 0, dh, dl, 0, rc);
+  ddMul(s * un[1] * 2 ** un[0], s * un[2] * 2 ** un[0], LN2_H, LN2_L);
+  expm1DD(dd[0], dd[1]);
+  return flags | packDD(out, 0, dd[0], dd[1], 0, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,27 +363,33 @@ export function f80Yl2x(st0: F80, st1: F80, cw: number, out: F80): number {
     return flags;
   }
   unpack(st0);
-  let m = uH, ml = uL, intPart = uExp;
-  if (m > SQRT2) {
-    m /= 2; ml /= 2; intPart++;
+  let lh: number, ll: number;
+  if (un[1] === 1 && un[2] === 0) {
+    // An exact power of two. The hardware still reports an inexact result, rounded as if its
+    // log2 were a hair smaller in magnitude than the integer, and so does this.
+    lh = un[0]; ll = -un[0] * NEGLIGIBLE;
+  } else {
+    log2DD(un[1], un[2], un[0]);
+    lh = dd[0]; ll = dd[1];
   }
-  if (m === 1 && ml === 0) {
-    // An exact power of two: log2 is the integer, and the product rounds like fmul.
-    f80FromInt32(intPart, scratch);
-    return flags | f80Mul(scratch, st1, fullPrecision(cw), out);
-  }
-  // log2(m) = 2 atanh((m - 1)/(m + 1)) / ln 2, m in [sqrt(1/2), sqrt(2)).
-  ddAdd(m, ml, -1, 0);
-  const nh = dh, nl = dl;
-  ddAdd(m, ml, 1, 0);
-  ddDiv(nh, nl, dh, dl);
-  atanh2DD(dh, dl);
-  ddMul(dh, dl, LOG2E_H, LOG2E_L);
-  ddAdd(intPart, 0, dh, dl);
-  const lh = dh, ll = dl;
   unpack(st1);
-  ddMul(uH, uL, lh, ll);
-  return flags | packDD(out, ySign, dh, dl, uExp, rc);
+  ddMul(un[1], un[2], lh, ll);
+  return flags | packDD(out, ySign, dd[0], dd[1], un[0], rc);
+}
+
+/** log2((mh + ml) x 2^k) for mh + ml in [1, 2), into dd[0] + dd[1]. */
+function log2DD(mh: number, ml: number, k: number): void {
+  if (mh > SQRT2) {
+    mh /= 2; ml /= 2; k++;
+  }
+  // log2(m) = 2 atanh((m - 1)/(m + 1)) / ln 2, m in [sqrt(1/2), sqrt(2)]: |s| <= 0.172.
+  ddAdd(mh, ml, -1, 0);
+  const nh = dd[0], nl = dd[1];
+  ddAdd(mh, ml, 1, 0);
+  ddDiv(nh, nl, dd[0], dd[1]);
+  atanh2DD(dd[0], dd[1]);
+  ddMul(dd[0], dd[1], LOG2E_H, LOG2E_L);
+  ddAdd(k, 0, dd[0], dd[1]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,43 +401,54 @@ export function f80Yl2xp1(st0: F80, st1: F80, cw: number, out: F80): number {
   if (special >= 0) return special;
   const rc = (cw >> 10) & 3;
   const flags = k0 === KIND_DENORMAL || k1 === KIND_DENORMAL ? FLAG_DE : 0;
-  const exp0 = st0.se & 0x7fff;
   const xSign = st0.se >>> 15, ySign = st1.se >>> 15;
-  const hi0 = st0.hi >>> 0, lo0 = st0.lo >>> 0;
-  // Domain as AMD documents it (sqrt(2)/2 - 1 .. sqrt(2) - 1, wider than Intel's); outside it
-  // the SDM leaves the result undefined and this treats it as invalid.
-  if (exp0 > 0x3ffd || (exp0 === 0x3ffd && (xSign
-    ? hi0 > 0x95f61998 || (hi0 === 0x95f61998 && lo0 > 0x0c4336f7)
-    : hi0 > 0xd413cccf || (hi0 === 0xd413cccf && lo0 > 0xe7799211)))) {
-    return flags | setIndefinite(out);
-  }
-  if (k0 === KIND_ZERO || k1 === KIND_ZERO || k1 === KIND_INF) {
-    // The exact answer is the product of the operands (zero, or an infinity).
+  // Outside |ST0| < 1 - sqrt(2)/2 the SDM leaves the result undefined; Intel hardware computes
+  // log2(1 + ST0) for any ST0 > -1 and this does the same.
+  if (k0 === KIND_INF && xSign) return setIndefinite(out); // log2(1 - inf)
+  if (k0 === KIND_ZERO || k1 === KIND_ZERO || k1 === KIND_INF || k0 === KIND_INF) {
+    // The exact answer is the product of the operands (zero, an infinity, or invalid).
     return f80Mul(st0, st1, fullPrecision(cw), out);
   }
   unpack(st0);
   const xs = xSign ? -1 : 1;
-  let lh: number, ll: number, lexp: number;
-  if (uExp < -80) {
-    // log2(1 + x) = x log2(e) (1 - x/2 + ...).
-    ddMul(uH, uL, LOG2E_H, LOG2E_L);
-    const mh = dh, ml = dl;
-    let c = -xs * uH * 2 ** (uExp - 1);
+  if (xSign && un[0] >= 0) {
+    // ST0 <= -1, outside the domain: Intel hardware leaves ST0 there (as the result) with PE.
+    out.copyFrom(st0);
+    return flags | FLAG_PE;
+  }
+  let lh: number, ll: number, lexp = 0;
+  if (un[0] < -40) {
+    // log2(1 + x) = x log2(e) (1 - x/2 + ...), the next term below 2^-80 relative.
+    ddMul(un[1], un[2], LOG2E_H, LOG2E_L);
+    const mh = dd[0], ml = dd[1];
+    let c = -xs * un[1] * 2 ** (un[0] - 1);
     if (c === 0) c = -xs * NEGLIGIBLE;
     ddMul(mh, ml, 1, c);
-    lh = xs * dh; ll = xs * dl; lexp = uExp;
+    lh = xs * dd[0]; ll = xs * dd[1]; lexp = un[0];
+  } else if (un[0] <= 40) {
+    // 1 + x is exact in a double-double here.
+    ddAdd(1, 0, xs * un[1] * 2 ** un[0], xs * un[2] * 2 ** un[0]);
+    const k = floorLog2(dd[0]);
+    let mh = dd[0] * 2 ** -k, ml = dd[1] * 2 ** -k;
+    if (mh === 1 && ml < 0) {
+      // Just below a power of two: renormalize into [1, 2).
+      mh = 2 * mh; ml = 2 * ml;
+      log2DD(mh + ml, ml - ((mh + ml) - mh), k - 1);
+    } else {
+      log2DD(mh, ml, k);
+    }
+    lh = dd[0]; ll = dd[1];
   } else {
-    // log(1 + x) = 2 atanh(x / (2 + x)).
-    const xh = xs * uH * 2 ** uExp, xl = xs * uL * 2 ** uExp;
-    ddAdd(2, 0, xh, xl);
-    ddDiv(xh, xl, dh, dl);
-    atanh2DD(dh, dl);
-    ddMul(dh, dl, LOG2E_H, LOG2E_L);
-    lh = dh; ll = dl; lexp = 0;
+    // Huge x: log2(1 + x) = log2(x) + log2(e)/x, the next term far below the last bit.
+    log2DD(un[1], un[2], un[0]);
+    const bh = dd[0], bl = dd[1];
+    ddDiv(LOG2E_H, LOG2E_L, un[1], un[2]);
+    ddAdd(bh, bl, dd[0] * 2 ** -un[0], dd[1] * 2 ** -un[0]);
+    lh = dd[0]; ll = dd[1];
   }
   unpack(st1);
-  ddMul(uH, uL, lh, ll);
-  return flags | packDD(out, ySign, dh, dl, uExp + lexp, rc);
+  ddMul(un[1], un[2], lh, ll);
+  return flags | packDD(out, ySign, dd[0], dd[1], un[0] + lexp, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,37 +484,37 @@ export function f80Patan(st0: F80, st1: F80, cw: number, out: F80): number {
   }
   if (k0 === KIND_ZERO) return flags | packDD(out, ySign, PI_2_H, PI_2_L, 0, rc);
   unpack(st1);
-  const yh = uH, yl = uL, ye = uExp;
+  const yh = un[1], yl = un[2], ye = un[0];
   unpack(st0);
-  const xh = uH, xl = uL, xe = uExp;
+  const xh = un[1], xl = un[2], xe = un[0];
   const yBelowX = ye < xe || (ye === xe && (yh < xh || (yh === xh && yl <= xl)));
   // t = min / max in [0, 1], possibly far below the double range: then atan(t) = t (1 - t^2/3).
   const numH = yBelowX ? yh : xh, numL = yBelowX ? yl : xl;
   const denH = yBelowX ? xh : yh, denL = yBelowX ? xl : yl;
   const te = yBelowX ? ye - xe : xe - ye; // <= 0
   ddDiv(numH, numL, denH, denL);
-  const qh = dh, ql = dl; // t = (qh + ql) x 2^te
+  const qh = dd[0], ql = dd[1]; // t = (qh + ql) x 2^te
   if (yBelowX && !xSign) {
     // The result is atan(t) itself; for tiny t, t (1 - t^2/3) keeps its relative accuracy.
     if (te < -40) {
       let c = -qh * qh / 3 * 2 ** (2 * te);
       if (c === 0) c = -NEGLIGIBLE;
       ddMul(qh, ql, 1, c);
-      return flags | packDD(out, ySign, dh, dl, te, rc);
+      return flags | packDD(out, ySign, dd[0], dd[1], te, rc);
     }
     atanDD(qh * 2 ** te, ql * 2 ** te);
-    return flags | packDD(out, ySign, dh, dl, 0, rc);
+    return flags | packDD(out, ySign, dd[0], dd[1], 0, rc);
   }
   // Otherwise atan(t) is added to or subtracted from pi or pi/2: absolute accuracy suffices.
   let ah = NEGLIGIBLE, al = 0;
   if (te >= -200) {
     atanDD(qh * 2 ** te, ql * 2 ** te);
-    ah = dh; al = dl;
+    ah = dd[0]; al = dd[1];
   }
   if (yBelowX) ddAdd(PI_H, PI_L, -ah, -al); // x < 0: pi - atan(|y/x|)
   else if (xSign) ddAdd(PI_2_H, PI_2_L, ah, al); // pi/2 + atan(|x/y|)
   else ddAdd(PI_2_H, PI_2_L, -ah, -al); // pi/2 - atan(|x/y|)
-  return flags | packDD(out, ySign, dh, dl, 0, rc);
+  return flags | packDD(out, ySign, dd[0], dd[1], 0, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,12 +524,13 @@ export function f80Patan(st0: F80, st1: F80, cw: number, out: F80): number {
 // x 2^-66, the famous "66-bit pi"), halved, as the 80-bit divisor 0xC90FDAA22168C234C000 x 2^-79.
 const HALF_PI_DIGITS = [0xc000, 0xc234, 0x2168, 0xdaa2, 0xc90f];
 
-let redH = 0, redL = 0, redQuadrant = 0;
+/** reduce result: [r hi, r lo, quadrant]. */
+const red = new Float64Array(3);
 
 /**
- * Reduces |x| (unpacked: uH, uL, uExp, with 2^-1 <= |x| < 2^63) to r in [-pi/4, pi/4] with
- * |x| = k pi/2 + r, exactly with respect to the 66-bit pi. r in redH + redL, k mod 4 in
- * redQuadrant.
+ * Reduces |x| (unpacked: un[1], un[2], un[0], with 2^-1 <= |x| < 2^63) to r in [-pi/4, pi/4] with
+ * |x| = k pi/2 + r, exactly with respect to the 66-bit pi. r in red[0] + red[1], k mod 4 in
+ * red[2].
  */
 function reduce(hi: number, lo: number, e: number): void {
   // Dividend X * 2^(e + 16), X the 64-bit significand: nine 16-bit digits.
@@ -555,10 +574,10 @@ function reduce(hi: number, lo: number, e: number): void {
   const bottom = divU[1] * 65536 + divU[0];
   const th = top * 2 ** -47, tb = bottom * 2 ** -79;
   const s = th + tb;
-  redL = tb - (s - th);
-  redH = s;
-  if (negative) { redH = -redH; redL = -redL; }
-  redQuadrant = q;
+  red[1] = tb - (s - th);
+  red[0] = s;
+  if (negative) { red[0] = -red[0]; red[1] = -red[1]; }
+  red[2] = q;
 }
 
 const WHICH_SIN = 1, WHICH_COS = 2, WHICH_TAN = 4;
@@ -590,40 +609,48 @@ function trig(a: F80, cw: number, which: number, outSin: F80, outCos: F80): numb
     setValue(outCos, 0x3fff, 0x80000000, 0);
     return 0;
   }
-  const flags = k === KIND_DENORMAL ? FLAG_DE : 0;
+  if (k === KIND_DENORMAL) {
+    // Intel hardware returns a denormal unchanged as sin and tan (DE, UE, PE) and 1 as cos
+    // (DE, PE), whatever the rounding mode.
+    outSin.copyFrom(a);
+    if (a.hi < 0) outSin.se |= 1; // a pseudo-denormal comes back normalized (exponent 1)
+    setValue(outCos, 0x3fff, 0x80000000, 0);
+    return FLAG_DE | FLAG_PE | (which & (WHICH_SIN | WHICH_TAN) ? FLAG_UE : 0);
+  }
+  const flags = 0;
   unpack(a);
-  if (uExp < -40) {
+  if (un[0] < -40) {
     // sin x = x (1 - x^2/6), cos x = 1 - x^2/2, tan x = x (1 + x^2/3), to far below an ulp.
-    let c = uH * uH * 2 ** (2 * uExp);
+    let c = un[1] * un[1] * 2 ** (2 * un[0]);
     if (c === 0) c = NEGLIGIBLE;
     if (which & (WHICH_SIN | WHICH_TAN)) {
-      ddMul(uH, uL, 1, which & WHICH_TAN ? c / 3 : -c / 6);
-      resultSinFlags = packDD(outSin, sign, dh, dl, uExp, rc);
+      ddMul(un[1], un[2], 1, which & WHICH_TAN ? c / 3 : -c / 6);
+      resultSinFlags = packDD(outSin, sign, dd[0], dd[1], un[0], rc);
     }
     if (which & WHICH_COS) resultCosFlags = packDD(outCos, 0, 1, -c / 2, 0, rc);
     return flags | resultSinFlags | resultCosFlags;
   }
   let rh: number, rl: number, quadrant = 0;
-  if (uExp < -1) {
-    rh = uH * 2 ** uExp; rl = uL * 2 ** uExp; // |x| < 1/2 < pi/4
+  if (un[0] < -1) {
+    rh = un[1] * 2 ** un[0]; rl = un[2] * 2 ** un[0]; // |x| < 1/2 < pi/4
   } else {
     // |x| >= 1/2, so the operand is normal: reduce its significand exactly.
-    reduce(a.hi >>> 0, a.lo >>> 0, uExp);
-    rh = redH; rl = redL; quadrant = redQuadrant;
+    reduce(a.hi >>> 0, a.lo >>> 0, un[0]);
+    rh = red[0]; rl = red[1]; quadrant = red[2];
   }
   sinCosDD(rh, rl);
   // sin(k pi/2 + r) and cos(k pi/2 + r) by quadrant.
   let sh: number, sl: number, ch: number, cl: number;
   switch (quadrant) {
-    case 0: sh = sinH; sl = sinL; ch = cosH; cl = cosL; break;
-    case 1: sh = cosH; sl = cosL; ch = -sinH; cl = -sinL; break;
-    case 2: sh = -sinH; sl = -sinL; ch = -cosH; cl = -cosL; break;
-    default: sh = -cosH; sl = -cosL; ch = sinH; cl = sinL; break;
+    case 0: sh = sc[0]; sl = sc[1]; ch = sc[2]; cl = sc[3]; break;
+    case 1: sh = sc[2]; sl = sc[3]; ch = -sc[0]; cl = -sc[1]; break;
+    case 2: sh = -sc[0]; sl = -sc[1]; ch = -sc[2]; cl = -sc[3]; break;
+    default: sh = -sc[2]; sl = -sc[3]; ch = sc[0]; cl = sc[1]; break;
   }
   if (sign) { sh = -sh; sl = -sl; }
   if (which & WHICH_TAN) {
     ddDiv(sh, sl, ch, cl);
-    resultSinFlags = packDD(outSin, 0, dh, dl, 0, rc);
+    resultSinFlags = packDD(outSin, 0, dd[0], dd[1], 0, rc);
     return flags | resultSinFlags;
   }
   if (which & WHICH_SIN) resultSinFlags = packDD(outSin, 0, sh, sl, 0, rc);
@@ -653,7 +680,10 @@ export function f80SinCos(a: F80, cw: number, outSin: F80, outCos: F80): number 
 /** fptan: tan goes to ST1 (outTan), 1.0 is pushed as the new ST0 (outOne). */
 export function f80Tan(a: F80, cw: number, outTan: F80, outOne: F80): number {
   const r = trig(a, cw, WHICH_TAN, outTan, outOne);
-  if ((r & SW_C2) === 0) setValue(outOne, 0x3fff, 0x80000000, 0);
+  if (r & SW_C2) return r;
+  // A NaN result (a NaN operand, or the indefinite for an invalid one) is pushed as well.
+  if ((outTan.se & 0x7fff) === 0x7fff) outOne.copyFrom(outTan);
+  else setValue(outOne, 0x3fff, 0x80000000, 0);
   return r;
 }
 

@@ -1,0 +1,95 @@
+// `runts do` as a user sees it: exit statuses, the errors for missing and non-ELF programs,
+// faults ending the guest with the right signal status, --strace, and the --memory limit.
+// Freestanding guest programs (test/guest/freestanding) keep these independent of libc.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const cli = join(root, 'dist', 'container-runtime', 'main.js');
+const src = join(root, 'test', 'guest', 'freestanding');
+const out = mkdtempSync(join(tmpdir(), 'runts-do-'));
+
+function build(name: string): string {
+  const bin = join(out, name);
+  execFileSync('gcc', ['-O2', '-static', '-nostdlib', '-fno-stack-protector', '-fno-builtin', '-o', bin, join(src, `${name}.c`)]);
+  return bin;
+}
+function runts(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, 'do', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const exitStatus = build('exit_status');
+const fault = build('fault');
+const hog = build('memory_hog');
+
+t.test('the exit status and argv pass through', async (t) => {
+  const r = runts(['--', exitStatus, '7', 'x']);
+  t.equal(r.status, 7);
+  t.equal(r.stdout, 'argc=3\n');
+});
+
+t.test('PROG is found on PATH like a shell does', async (t) => {
+  const r = spawnSync(process.execPath, [cli, 'do', '--', 'exit_status', '3'], { encoding: 'utf8', env: { ...process.env, PATH: `/nonexistent:${out}` } });
+  t.equal(r.status, 3);
+});
+
+t.test('a missing program is 127 with a clear message', async (t) => {
+  const r = runts(['--', 'no-such-program-here']);
+  t.equal(r.status, 127);
+  t.match(r.stderr, /no-such-program-here: command not found/);
+});
+
+t.test('a file that is not an x86-64 ELF is 126 with a clear message', async (t) => {
+  const script = join(out, 'script.sh');
+  writeFileSync(script, '#!/bin/sh\necho hi\n');
+  chmodSync(script, 0o755);
+  const r = runts(['--', script]);
+  t.equal(r.status, 126);
+  t.match(r.stderr, /cannot execute: not an ELF file/);
+  const arm = join(out, 'arm.elf');
+  const hdr = new Uint8Array(64); hdr.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]); hdr[18] = 183; // EM_AARCH64
+  writeFileSync(arm, hdr); chmodSync(arm, 0o755);
+  t.match(runts(['--', arm]).stderr, /not an x86-64 ELF/);
+  t.equal(runts(['--', arm]).status, 126);
+});
+
+t.test('a truncated ELF is refused without crashing', async (t) => {
+  const bin = join(out, 'truncated');
+  writeFileSync(bin, readFileSync(exitStatus).subarray(0, 300)); chmodSync(bin, 0o755);
+  const r = runts(['--', bin]);
+  t.equal(r.status, 126);
+  t.match(r.stderr, /cannot execute: .*(past the end|truncated)/);
+});
+
+t.test('faults end the guest as killed by the right signal', async (t) => {
+  const cases: [string, number][] = [['ud2', 128 + 4], ['segv', 128 + 11], ['div0', 128 + 8], ['int3', 128 + 5], ['wild', 128 + 11]];
+  for (const [what, status] of cases) t.equal(runts(['--', fault, what]).status, status, what);
+  const r = runts(['--debug', '--', fault, 'ud2']);
+  t.match(r.stderr, /CPU exception 6 at rip 0x[0-9a-f]+: ud2 \[0f 0b/, 'the address and bytes are logged');
+});
+
+t.test('--strace logs syscalls with arguments and results to the debug log', async (t) => {
+  const log = join(out, 'strace.log');
+  const r = runts(['--strace', '--debug-log', log, '--', exitStatus, '0']);
+  t.equal(r.status, 0);
+  t.equal(r.stderr, '', 'nothing on the guest stderr');
+  const text = readFileSync(log, 'utf8');
+  t.match(text, /E write\(1, 0x[0-9a-f]+, 5\)/);
+  t.match(text, /X write = 5/);
+  t.match(text, /E exit_group\(0\)/);
+});
+
+t.test('--memory bounds the guest: mmap and brk fail with ENOMEM, Node survives', async (t) => {
+  const r = runts(['--memory', '64m', '--', hog]);
+  t.equal(r.status, 0);
+  t.match(r.stdout, /mmap failed: errno 12\nbrk refused\nmapped MiB: (\d+)\n/);
+  const mib = Number(/mapped MiB: (\d+)/.exec(r.stdout)?.[1]);
+  t.ok(mib >= 32 && mib <= 64, `got ${mib} MiB under a 64 MiB limit`);
+  t.equal(runts(['--memory', 'lots', '--', hog]).status, 125, 'a bad --memory is a usage error');
+});
+
+mkdirSync(out, { recursive: true });

@@ -1,0 +1,16 @@
+// MMX state: emms, which hands the aliased x87 registers back to floating-point code by tagging
+// them all empty (SDM Vol. 1, 9.5.3). The MMX forms of the integer, move and conversion
+// instructions live with their SSE2 counterparts (sse_int.ts, sse_move.ts, sse_convert.ts); the
+// x87 -> MMX transition is in sse_operand.ts.
+
+import type { Cpu } from '../cpu.js';
+import { defOp, Imm } from '../decoder.js';
+import { Slot } from '../../regfile.js';
+import { Form, formOf, mmxCheck } from './sse_operand.js';
+
+function emms(c: Cpu): void {
+  mmxCheck(c);
+  c.r[Slot.FTW] = 0;
+}
+
+defOp(0x177, { modrm: false, imm: Imm.NONE, flagsRead: 0, pick: (i) => (formOf(i) === Form.NP ? emms : null) });

@@ -1,0 +1,552 @@
+// The x87 FPU (D8-DF): the register stack with its tag word, loads and stores of every memory
+// format, arithmetic, compares (fcom/fucom to the status word, fcomi/fucomi to EFLAGS), fcmov,
+// the constants, transcendental instructions, and the control/status/environment instructions.
+// The arithmetic is vm/cpu/x87/float80.ts: true 80-bit extended precision (SDM Vol. 1, chapter 8).
+
+import type { Cpu } from '../cpu.js';
+import { defOp, Imm } from '../decoder.js';
+import { CF, cond, FlagOp, getRflags, PF, ZF, AF, OF, SF } from '../flags.js';
+import type { Insn } from '../insn.js';
+import { Slot } from '../../regfile.js';
+import {
+  CMP_EQUAL, CMP_LESS, CMP_UNORDERED, F80, FLAG_IE, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC,
+  f80Abs, f80Add, f80Compare, f80Div, f80Examine, f80Extract, f80FromFloat32, f80FromFloat64, f80FromInt32,
+  f80FromInt64, f80LoadConstant, f80Mul, f80Neg, f80Prem, f80Prem1, f80RoundToInt, f80Scale, f80Sqrt, f80Sub,
+  f80ToFloat32, f80ToFloat64, f80ToInt, mergeMemoryOperandFlags, setIndefinite,
+} from '../x87/float80.js';
+import { f80Cos, f80F2xm1, f80Patan, f80Sin, f80SinCos, f80Tan, f80Yl2x, f80Yl2xp1 } from '../x87/transcendental.js';
+
+const FSW = Slot.FSW, FCW = Slot.FCW, FTW = Slot.FTW, ST = Slot.ST;
+/** Stack fault: IE together with SF (SDM Vol. 1, 8.5.1.1); C1 tells overflow (1) from underflow (0). */
+const SW_SF = 0x40;
+const SW_ES = 0x80, SW_B = 0x8000;
+
+// Scratch values: the FPU never allocates per instruction.
+const va = new F80(), vb = new F80(), vr = new F80(), vr2 = new F80();
+
+function top(c: Cpu): number { return (c.r[FSW] >> 11) & 7; }
+function setTop(c: Cpu, t: number): void { c.r[FSW] = (c.r[FSW] & ~0x3800) | ((t & 7) << 11); }
+function physOf(c: Cpu, i: number): number { return (top(c) + i) & 7; }
+function emptyPhys(c: Cpu, p: number): boolean { return ((c.r[FTW] >> p) & 1) === 0; }
+
+function readPhys(c: Cpu, p: number, out: F80): void {
+  const s = ST + 4 * p;
+  out.lo = c.r[s]; out.hi = c.r[s + 1]; out.se = c.r[s + 2] & 0xffff;
+}
+function writePhys(c: Cpu, p: number, v: F80): void {
+  const s = ST + 4 * p;
+  c.r[s] = v.lo; c.r[s + 1] = v.hi; c.r[s + 2] = v.se & 0xffff;
+  c.r[FTW] |= 1 << p;
+}
+
+/**
+ * Merges an operation's result word (flags in bits 0-5, condition codes in C0-C3) into FSW.
+ * Returns false when an unmasked invalid, denormal or zero-divide exception forbids writing the
+ * destination (the #MF itself is not modelled as a trap: glibc runs with all exceptions masked).
+ */
+function status(c: Cpu, res: number): boolean {
+  const flags = res & 0x7f;
+  let sw = (c.r[FSW] & ~SW_CC) | (res & SW_CC) | flags;
+  const unmasked = flags & ~c.r[FCW] & 0x3f;
+  if (unmasked) sw |= SW_ES | SW_B;
+  c.r[FSW] = sw;
+  return (unmasked & 0x07) === 0;
+}
+
+/** ST(i) into out; on an empty register, reports stack underflow and returns false. */
+function loadSt(c: Cpu, i: number, out: F80): boolean {
+  const p = physOf(c, i);
+  if (emptyPhys(c, p)) return false;
+  readPhys(c, p, out);
+  return true;
+}
+
+/** Stack underflow: IE|SF with C1=0; with IE masked the destination gets the real indefinite. */
+function underflow(c: Cpu, destI: number, popAfter: boolean): void {
+  if (status(c, FLAG_IE | SW_SF)) {
+    setIndefinite(vr);
+    if (destI >= 0) writePhys(c, physOf(c, destI), vr);
+  }
+  if (popAfter) pop(c);
+}
+
+function push(c: Cpu, v: F80): void {
+  const t = (top(c) - 1) & 7;
+  if (!emptyPhys(c, t)) {
+    // Stack overflow: IE|SF with C1=1; masked, the indefinite is pushed.
+    if (!status(c, FLAG_IE | SW_SF | SW_C1)) return;
+    setIndefinite(v);
+  }
+  setTop(c, t);
+  writePhys(c, t, v);
+}
+
+function pop(c: Cpu): void {
+  const t = top(c);
+  c.r[FTW] &= ~(1 << t);
+  setTop(c, t + 1);
+}
+
+function setSt(c: Cpu, i: number, v: F80): void { writePhys(c, physOf(c, i), v); }
+
+// --- memory operand formats --------------------------------------------------------------------
+
+const enum Fmt { F32 = 0, I32 = 1, F64 = 2, I16 = 3 }
+
+/** Reads a memory operand of D8/DA/DC/DE into out; returns the conversion flags. */
+function loadMem(c: Cpu, a: number, fmt: Fmt, out: F80): number {
+  switch (fmt) {
+    case Fmt.F32: return f80FromFloat32(c.m.read32(a), out);
+    case Fmt.F64: { const lo = c.m.read32(a); return f80FromFloat64(lo, c.m.read32(a + 4), out); }
+    case Fmt.I32: f80FromInt32(c.m.read32(a), out); return 0;
+    default: f80FromInt32((c.m.read16(a) << 16) >> 16, out); return 0;
+  }
+}
+
+// --- arithmetic ----------------------------------------------------------------------------
+
+/** The basic operation by ModRM digit: 0 add, 1 mul, 4 sub, 5 subr, 6 div, 7 divr (of a and b). */
+function arith(digit: number, a: F80, b: F80, cw: number, out: F80): number {
+  switch (digit) {
+    case 0: return f80Add(a, b, cw, out);
+    case 1: return f80Mul(a, b, cw, out);
+    case 4: return f80Sub(a, b, cw, out);
+    case 5: return f80Sub(b, a, cw, out);
+    case 6: return f80Div(a, b, cw, out);
+    default: return f80Div(b, a, cw, out);
+  }
+}
+
+/** fcom/fcomp (digit 2/3) results into C0/C2/C3. */
+function compareToSw(c: Cpu, res: number): void {
+  status(c, res & ~SW_C1);
+}
+
+/** D8, DA, DC, DE with a memory operand: ST0 = ST0 op m (or compare). */
+function arithMem(c: Cpu, i: Insn): void {
+  const digit = i.reg & 7;
+  const fmt: Fmt = i.op === 0xd8 ? Fmt.F32 : i.op === 0xdc ? Fmt.F64 : i.op === 0xda ? Fmt.I32 : Fmt.I16;
+  const conv = loadMem(c, i.ea(c, i), fmt, vb);
+  if (!loadSt(c, 0, va)) { underflow(c, digit === 2 || digit === 3 ? -1 : 0, digit === 3); return; }
+  if (digit === 2 || digit === 3) {
+    compareToSw(c, f80Compare(va, vb, false) | conv);
+    if (digit === 3) pop(c);
+    return;
+  }
+  const res = arith(digit, va, vb, c.r[FCW], vr);
+  if (status(c, mergeMemoryOperandFlags(conv, va, res))) setSt(c, 0, vr);
+}
+
+/** D8 /r: ST0 = ST0 op ST(i); DC /r: ST(i) = ST0 op ST(i) (reversed sense); DE: then pop. */
+function arithReg(c: Cpu, i: Insn): void {
+  const digit = i.reg & 7, k = i.rm & 7;
+  const toSti = i.op !== 0xd8;
+  const popAfter = i.op === 0xde;
+  if (digit === 2 || digit === 3) { // fcom/fcomp st(i) (DC/DE aliases behave alike)
+    if (!loadSt(c, 0, va) || !loadSt(c, k, vb)) { underflow(c, -1, digit === 3 || popAfter); return; }
+    compareToSw(c, f80Compare(va, vb, false));
+    if (digit === 3 || popAfter) pop(c);
+    return;
+  }
+  if (!loadSt(c, 0, va) || !loadSt(c, k, vb)) { underflow(c, toSti ? k : 0, popAfter); return; }
+  // D8: dest ST0, st0 op sti. DC/DE: dest ST(i), and /4../7 name the operation from ST(i)'s side.
+  const d = toSti ? (digit >= 4 ? digit ^ 1 : digit) : digit;
+  const res = toSti ? arith(d, vb, va, c.r[FCW], vr) : arith(d, va, vb, c.r[FCW], vr);
+  if (status(c, res)) setSt(c, toSti ? k : 0, vr);
+  if (popAfter) pop(c);
+}
+
+// --- loads and stores ------------------------------------------------------------------------
+
+function fldMem(c: Cpu, i: Insn, fmt: 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i64'): void {
+  const a = i.ea(c, i);
+  let flags = 0;
+  switch (fmt) {
+    case 'f32': flags = f80FromFloat32(c.m.read32(a), vr); break;
+    case 'f64': { const lo = c.m.read32(a); flags = f80FromFloat64(lo, c.m.read32(a + 4), vr); break; }
+    case 'f80': vr.lo = c.m.read32(a); vr.hi = c.m.read32(a + 4); vr.se = c.m.read16(a + 8); break;
+    case 'i16': f80FromInt32((c.m.read16(a) << 16) >> 16, vr); break;
+    case 'i32': f80FromInt32(c.m.read32(a), vr); break;
+    case 'i64': { const lo = c.m.read32(a); f80FromInt64(lo, c.m.read32(a + 4), vr); break; }
+  }
+  if (!status(c, flags)) return;
+  push(c, vr);
+}
+
+function fstMem(c: Cpu, i: Insn, fmt: 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i64', popAfter: boolean, truncate = false): void {
+  const a = i.ea(c, i);
+  const cw = c.r[FCW];
+  let res: number;
+  if (!loadSt(c, 0, va)) {
+    // Underflow: masked IE stores the indefinite of the destination format.
+    if (!status(c, FLAG_IE | SW_SF)) return;
+    setIndefinite(va);
+  }
+  switch (fmt) {
+    case 'f32': res = f80ToFloat32(va, cw, vr); if (!status(c, res)) return; c.m.write32(a, vr.lo); break;
+    case 'f64': res = f80ToFloat64(va, cw, vr); if (!status(c, res)) return; c.m.write64(a, vr.lo, vr.hi); break;
+    case 'f80': c.m.checkWritable(a, 10); c.m.write64(a, va.lo, va.hi); c.m.write16(a + 8, va.se); break;
+    case 'i16': res = f80ToInt(va, cw, 16, truncate, vr); if (!status(c, res)) return; c.m.write16(a, vr.lo); break;
+    case 'i32': res = f80ToInt(va, cw, 32, truncate, vr); if (!status(c, res)) return; c.m.write32(a, vr.lo); break;
+    case 'i64': res = f80ToInt(va, cw, 64, truncate, vr); if (!status(c, res)) return; c.m.write64(a, vr.lo, vr.hi); break;
+  }
+  if (popAfter) pop(c);
+}
+
+// --- environment ---------------------------------------------------------------------------
+
+/** The full 2-bit-per-register tag word from the abridged one (SDM Vol. 1, 8.1.7). */
+function fullTagWord(c: Cpu): number {
+  let tw = 0;
+  for (let p = 0; p < 8; p++) {
+    let tag = 3;
+    if (!emptyPhys(c, p)) {
+      readPhys(c, p, vr2);
+      const exp = vr2.se & 0x7fff;
+      if (exp === 0x7fff || (exp === 0 && (vr2.hi | vr2.lo) !== 0) || (exp !== 0 && vr2.hi >= 0)) tag = 2;
+      else if (exp === 0) tag = 1;
+      else tag = 0;
+    }
+    tw |= tag << (2 * p);
+  }
+  return tw;
+}
+
+/** fnstenv: the 28-byte protected-mode environment; then all exceptions masked. */
+function fnstenv(c: Cpu, a: number): void {
+  c.m.checkWritable(a, 28);
+  c.m.write32(a, c.r[FCW] | 0xffff0000);
+  c.m.write32(a + 4, c.r[FSW] | 0xffff0000);
+  c.m.write32(a + 8, fullTagWord(c) | 0xffff0000);
+  c.m.write32(a + 12, 0); c.m.write32(a + 16, 0); c.m.write32(a + 20, 0); c.m.write32(a + 24, 0xffff0000);
+}
+
+function fldenv(c: Cpu, a: number): void {
+  const cw = c.m.read16(a), sw = c.m.read16(a + 4), tw = c.m.read16(a + 8);
+  c.r[FCW] = cw;
+  c.r[FSW] = sw;
+  let abridged = 0;
+  for (let p = 0; p < 8; p++) if (((tw >> (2 * p)) & 3) !== 3) abridged |= 1 << p;
+  c.r[FTW] = abridged;
+  // A pending unmasked exception is re-armed in ES/B.
+  if (sw & ~cw & 0x3f) c.r[FSW] |= SW_ES | SW_B; else c.r[FSW] &= ~(SW_ES | SW_B);
+}
+
+export function fninit(c: Cpu): void {
+  c.r[FCW] = 0x037f; c.r[FSW] = 0; c.r[FTW] = 0; c.r[Slot.FOP] = 0;
+}
+
+function fnsave(c: Cpu, a: number): void {
+  c.m.checkWritable(a, 108);
+  fnstenv(c, a);
+  for (let k = 0; k < 8; k++) {
+    readPhys(c, physOf(c, k), vr);
+    c.m.write64(a + 28 + 10 * k, vr.lo, vr.hi);
+    c.m.write16(a + 36 + 10 * k, vr.se);
+  }
+  fninit(c);
+}
+
+function frstor(c: Cpu, a: number): void {
+  fldenv(c, a);
+  for (let k = 0; k < 8; k++) {
+    vr.lo = c.m.read32(a + 28 + 10 * k); vr.hi = c.m.read32(a + 32 + 10 * k); vr.se = c.m.read16(a + 36 + 10 * k);
+    const p = physOf(c, k);
+    const s = ST + 4 * p;
+    c.r[s] = vr.lo; c.r[s + 1] = vr.hi; c.r[s + 2] = vr.se;
+  }
+}
+
+// --- compares into EFLAGS, fcmov -----------------------------------------------------------
+
+function fcomi(c: Cpu, i: Insn): void {
+  const quiet = (i.reg & 7) === 5; // fucomi: E8+i; fcomi: F0+i
+  const popAfter = i.op === 0xdf;
+  let res: number;
+  if (!loadSt(c, 0, va) || !loadSt(c, i.rm & 7, vb)) {
+    status(c, FLAG_IE | SW_SF);
+    res = CMP_UNORDERED;
+  } else {
+    res = f80Compare(va, vb, quiet);
+    status(c, res & 0x3f);
+  }
+  const cc = res & (SW_C0 | SW_C2 | SW_C3);
+  let f = 0;
+  if (cc === CMP_UNORDERED) f = ZF | PF | CF;
+  else if (cc === CMP_EQUAL) f = ZF;
+  else if (cc === CMP_LESS) f = CF;
+  c.flags = (getRflags(c) & ~(ZF | PF | CF | OF | SF | AF)) | f;
+  c.fop = FlagOp.EAGER;
+  if (popAfter) pop(c);
+}
+
+const FCMOV_CC = [2, 4, 6, 10]; // b, e, be, u (DA); DB: the negations
+function fcmov(c: Cpu, i: Insn): void {
+  let take = cond(c, FCMOV_CC[i.reg & 3]);
+  if (i.op === 0xdb) take = !take;
+  if (!loadSt(c, i.rm & 7, vb)) { underflow(c, 0, false); return; }
+  if (take) setSt(c, 0, vb);
+}
+
+// --- D9: loads of constants and the one-operand functions -----------------------------------
+
+function d9Reg(c: Cpu, i: Insn): void {
+  const cw = c.r[FCW];
+  const k = i.rm & 7;
+  switch (i.reg & 7) {
+    case 0: // fld st(i)
+      if (!loadSt(c, k, vr)) { underflow(c, -1, false); setIndefinite(vr); }
+      push(c, vr);
+      return;
+    case 1: { // fxch st(i)
+      const p0 = physOf(c, 0), pk = physOf(c, k);
+      const e0 = emptyPhys(c, p0), ek = emptyPhys(c, pk);
+      if (e0 || ek) {
+        if (!status(c, FLAG_IE | SW_SF)) return;
+        setIndefinite(vr);
+        if (e0) writePhys(c, p0, vr);
+        if (ek) writePhys(c, pk, vr);
+      }
+      readPhys(c, p0, va); readPhys(c, pk, vb);
+      writePhys(c, p0, vb); writePhys(c, pk, va);
+      c.r[FSW] &= ~SW_C1;
+      return;
+    }
+    case 2: return; // fnop
+    case 3: return; // fstp1 alias (D9 D8+i) is not generated by compilers
+  }
+  const sub = i.rm & 7;
+  switch (i.reg & 7) {
+    case 4: {
+      if (sub === 4) { // ftst: compare ST0 with +0
+        if (!loadSt(c, 0, va)) { underflow(c, -1, false); c.r[FSW] |= SW_C0 | SW_C2 | SW_C3; return; }
+        vb.set(0, 0, 0);
+        compareToSw(c, f80Compare(va, vb, false));
+        return;
+      }
+      if (sub === 5) { // fxam
+        const p = physOf(c, 0);
+        let cc: number;
+        if (emptyPhys(c, p)) { readPhys(c, p, va); cc = SW_C3 | SW_C0 | ((va.se & 0x8000) ? SW_C1 : 0); }
+        else { readPhys(c, p, va); cc = f80Examine(va); }
+        c.r[FSW] = (c.r[FSW] & ~SW_CC) | cc;
+        return;
+      }
+      if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+      if (sub === 0) f80Neg(va, vr); else if (sub === 1) f80Abs(va, vr); else { ud(c, i); return; }
+      c.r[FSW] &= ~SW_C1;
+      setSt(c, 0, vr);
+      return;
+    }
+    case 5: { // constants
+      if (sub === 7) { ud(c, i); return; }
+      const which = sub === 6 ? 6 : sub; // E8 1, E9 l2t, EA l2e, EB pi, EC lg2, ED ln2, EE z
+      f80LoadConstant(which, cw, vr);
+      push(c, vr);
+      c.r[FSW] &= ~SW_C1;
+      return;
+    }
+    case 6: {
+      switch (sub) {
+        case 0: // f2xm1
+          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          if (status(c, f80F2xm1(va, cw, vr))) setSt(c, 0, vr);
+          return;
+        case 1: // fyl2x: ST1 = ST1 * log2(ST0), pop
+          if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 1, true); return; }
+          if (status(c, f80Yl2x(va, vb, cw, vr))) setSt(c, 1, vr);
+          pop(c);
+          return;
+        case 2: // fptan: ST0 = tan, push 1
+          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          {
+            const res = f80Tan(va, cw, vr, vr2);
+            if (!status(c, res)) return;
+            if (res & SW_C2) return; // out of range: operand unchanged
+            setSt(c, 0, vr);
+            push(c, vr2);
+          }
+          return;
+        case 3: // fpatan: ST1 = atan(ST1/ST0), pop
+          if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 1, true); return; }
+          if (status(c, f80Patan(va, vb, cw, vr))) setSt(c, 1, vr);
+          pop(c);
+          return;
+        case 4: { // fxtract: ST0 = exponent, push significand
+          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          if (!status(c, f80Extract(va, vr, vr2))) return;
+          setSt(c, 0, vr);
+          push(c, vr2);
+          return;
+        }
+        case 5: // fprem1
+          if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 0, false); return; }
+          if (status(c, f80Prem1(va, vb, vr))) setSt(c, 0, vr);
+          return;
+        case 6: setTop(c, top(c) - 1); c.r[FSW] &= ~SW_C1; return; // fdecstp
+        default: setTop(c, top(c) + 1); c.r[FSW] &= ~SW_C1; return; // fincstp
+      }
+    }
+    default: {
+      switch (sub) {
+        case 0: // fprem
+          if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 0, false); return; }
+          if (status(c, f80Prem(va, vb, vr))) setSt(c, 0, vr);
+          return;
+        case 1: // fyl2xp1
+          if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 1, true); return; }
+          if (status(c, f80Yl2xp1(va, vb, cw, vr))) setSt(c, 1, vr);
+          pop(c);
+          return;
+        case 2: // fsqrt
+          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          if (status(c, f80Sqrt(va, cw, vr))) setSt(c, 0, vr);
+          return;
+        case 3: { // fsincos: ST0 = sin, push cos
+          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          const res = f80SinCos(va, cw, vr, vr2);
+          if (!status(c, res) || (res & SW_C2)) return;
+          setSt(c, 0, vr);
+          push(c, vr2);
+          return;
+        }
+        case 4: // frndint
+          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          if (status(c, f80RoundToInt(va, cw, vr))) setSt(c, 0, vr);
+          return;
+        case 5: // fscale
+          if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 0, false); return; }
+          if (status(c, f80Scale(va, vb, cw, vr))) setSt(c, 0, vr);
+          return;
+        case 6: case 7: { // fsin, fcos
+          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          const res = sub === 6 ? f80Sin(va, cw, vr) : f80Cos(va, cw, vr);
+          if (status(c, res) && !(res & SW_C2)) setSt(c, 0, vr);
+          return;
+        }
+      }
+    }
+  }
+}
+
+function ud(c: Cpu, i: Insn): void {
+  c.raise(6, `x87 opcode ${i.op.toString(16)} /${i.reg & 7} rm ${i.rm & 7}`);
+}
+
+// --- the eight escape opcodes ----------------------------------------------------------------
+
+function escMem(c: Cpu, i: Insn): void {
+  const d = i.reg & 7;
+  switch (i.op) {
+    case 0xd8: case 0xda: case 0xdc: case 0xde: arithMem(c, i); return;
+    case 0xd9:
+      switch (d) {
+        case 0: fldMem(c, i, 'f32'); return;
+        case 2: fstMem(c, i, 'f32', false); return;
+        case 3: fstMem(c, i, 'f32', true); return;
+        case 4: fldenv(c, i.ea(c, i)); return;
+        case 5: c.r[FCW] = c.m.read16(i.ea(c, i)) | 0x40; return; // fldcw (bit 6 reads as 1)
+        case 6: fnstenv(c, i.ea(c, i)); c.r[FCW] |= 0x3f; return;
+        case 7: c.m.write16(i.ea(c, i), c.r[FCW]); return; // fnstcw
+        default: ud(c, i); return;
+      }
+    case 0xdb:
+      switch (d) {
+        case 0: fldMem(c, i, 'i32'); return;
+        case 1: fstMem(c, i, 'i32', true, true); return;
+        case 2: fstMem(c, i, 'i32', false); return;
+        case 3: fstMem(c, i, 'i32', true); return;
+        case 5: fldMem(c, i, 'f80'); return;
+        case 7: fstMem(c, i, 'f80', true); return;
+        default: ud(c, i); return;
+      }
+    case 0xdd:
+      switch (d) {
+        case 0: fldMem(c, i, 'f64'); return;
+        case 1: fstMem(c, i, 'i64', true, true); return;
+        case 2: fstMem(c, i, 'f64', false); return;
+        case 3: fstMem(c, i, 'f64', true); return;
+        case 4: frstor(c, i.ea(c, i)); return;
+        case 6: fnsave(c, i.ea(c, i)); return;
+        case 7: c.m.write16(i.ea(c, i), c.r[FSW]); return; // fnstsw m16
+        default: ud(c, i); return;
+      }
+    default: // 0xdf
+      switch (d) {
+        case 0: fldMem(c, i, 'i16'); return;
+        case 1: fstMem(c, i, 'i16', true, true); return;
+        case 2: fstMem(c, i, 'i16', false); return;
+        case 3: fstMem(c, i, 'i16', true); return;
+        case 5: fldMem(c, i, 'i64'); return;
+        case 7: fstMem(c, i, 'i64', true); return;
+        default: ud(c, i); return; // fbld/fbstp (BCD) are not implemented
+      }
+  }
+}
+
+function escReg(c: Cpu, i: Insn): void {
+  const d = i.reg & 7, k = i.rm & 7;
+  switch (i.op) {
+    case 0xd8: case 0xdc: arithReg(c, i); return;
+    case 0xde:
+      if (d === 3 && k !== 1) { ud(c, i); return; }
+      if (d === 3) { // fcompp
+        if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, -1, true); pop(c); return; }
+        compareToSw(c, f80Compare(va, vb, false)); pop(c); pop(c); return;
+      }
+      arithReg(c, i); return;
+    case 0xd9: d9Reg(c, i); return;
+    case 0xda:
+      if (d < 4) { fcmov(c, i); return; }
+      if (d === 5 && k === 1) { // fucompp
+        if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, -1, true); pop(c); return; }
+        compareToSw(c, f80Compare(va, vb, true)); pop(c); pop(c); return;
+      }
+      ud(c, i); return;
+    case 0xdb:
+      if (d < 4) { fcmov(c, i); return; }
+      if (d === 4 && k === 2) { c.r[FSW] &= ~(0x7f | SW_ES | SW_B); return; } // fnclex
+      if (d === 4 && k === 3) { fninit(c); return; }
+      if (d === 4 && k < 2) return; // fneni/fndisi: no-ops on modern CPUs
+      if (d === 5 || d === 6) { fcomi(c, i); return; }
+      ud(c, i); return;
+    case 0xdd:
+      switch (d) {
+        case 0: c.r[FTW] &= ~(1 << physOf(c, k)); return; // ffree
+        case 2: case 3: // fst / fstp st(i)
+          if (!loadSt(c, 0, va)) { underflow(c, k, d === 3); return; }
+          setSt(c, k, va);
+          if (d === 3) pop(c);
+          return;
+        case 4: case 5: // fucom / fucomp
+          if (!loadSt(c, 0, va) || !loadSt(c, k, vb)) { underflow(c, -1, d === 5); return; }
+          compareToSw(c, f80Compare(va, vb, true));
+          if (d === 5) pop(c);
+          return;
+        default: ud(c, i); return;
+      }
+    default: // 0xdf
+      if (d === 4 && k === 0) { c.r16[0] = c.r[FSW]; return; } // fnstsw ax
+      if (d === 5 || d === 6) { fcomi(c, i); return; }
+      if (d === 0) { c.r[FTW] &= ~(1 << physOf(c, k)); pop(c); return; } // ffreep
+      ud(c, i);
+  }
+}
+
+function esc(c: Cpu, i: Insn): void {
+  if (i.mod === 3) escReg(c, i); else escMem(c, i);
+}
+
+for (let op = 0xd8; op <= 0xdf; op++) {
+  defOp(op, {
+    modrm: true, imm: Imm.NONE, flagsRead: 0,
+    pick: (i) => {
+      // fcomi/fucomi write ZF PF CF; fcmov reads the flags.
+      if (i.mod === 3 && (op === 0xdb || op === 0xdf) && ((i.reg & 7) === 5 || (i.reg & 7) === 6)) i.flagsWritten = ZF | PF | CF | OF | SF | AF;
+      if (i.mod === 3 && (op === 0xda || op === 0xdb) && (i.reg & 7) < 4) i.flagsRead = ZF | PF | CF;
+      return esc;
+    },
+  });
+}
+
+export { SW_C1 };
