@@ -89,18 +89,25 @@ export class Kernel {
 
   /** Runs `t` until it exits. */
   async runTask(t: Task): Promise<void> {
+    // A slice is counted across stops: a task making a syscall every few instructions must still
+    // give the event loop (timers, host I/O, host signals) its turn.
+    let sliceEnd = t.ctx.instructions + SLICE;
     while (!t.exited) {
-      let stop: Stop | Promise<Stop> = t.ctx.switch(t.mm.as, t.regs, SLICE);
+      let stop: Stop | Promise<Stop> = t.ctx.switch(t.mm.as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1));
       if (stop instanceof Promise) stop = await stop;
       switch (stop.kind) {
         case 'syscall': {
           const r = this.syscall(t);
-          if (typeof r !== 'number') await r;
+          if (typeof r !== 'number') { await r; sliceEnd = t.ctx.instructions + SLICE; }
           break;
         }
         case 'fault': this.pageFault(t, stop.addr, stop.access); break;
         case 'exception': this.exception(t, stop.vector, stop.detail); break;
-        case 'interrupted': await this.host.yield(); break;
+        case 'interrupted': break;
+      }
+      if (t.ctx.instructions >= sliceEnd) {
+        await this.host.yield();
+        sliceEnd = t.ctx.instructions + SLICE;
       }
     }
   }

@@ -99,6 +99,8 @@ export interface Rm {
   rexX: number;
   /** 0x67: 32-bit address size. */
   a32: boolean;
+  /** A segment-override prefix (0x65 gs, whose base is 0 on both sides; or a null 26/2e/36/3e), or 0. */
+  seg?: number;
   /** RIP-relative: the absolute address the displacement must reach (resolved by assemble). */
   ripTarget: number | null;
   /** The addressing form, for names ("reg", "[b+i*s+d8]", ...). */
@@ -159,9 +161,15 @@ export function le(v: bigint | number, n: number): number[] {
   return out;
 }
 
+/** Thrown when a random combination of prefixes and operands exceeds 15 bytes (the case is redrawn). */
+export class TooLong extends Error {
+  constructor(n: number) { super(`instruction longer than 15 bytes: ${n}`); }
+}
+
 /** Assembles one instruction placed at address `at` (for RIP-relative displacements). */
 export function assemble(e: Enc, at: number): number[] {
   const out: number[] = [...(e.pfx ?? [])];
+  if (e.rm && e.rm.mod !== 3 && e.rm.seg) out.push(e.rm.seg);
   if (e.osz === 2) out.push(0x66);
   if (e.rm && e.rm.mod !== 3 && e.rm.a32) out.push(0x67);
   let rex = 0;
@@ -188,7 +196,7 @@ export function assemble(e: Enc, at: number): number[] {
     if (disp < -0x80000000 || disp > 0x7fffffff) throw new Error('rip-relative target out of reach');
     out.splice(dispAt, 4, ...le(disp, 4));
   }
-  if (out.length > 15) throw new Error(`instruction longer than 15 bytes: ${out.length}`);
+  if (out.length > 15) throw new TooLong(out.length);
   return out;
 }
 
@@ -204,6 +212,8 @@ export class Gen {
   gpr: bigint[] = new Array<bigint>(16).fill(0n);
   flags = 0;
   mem = new Uint8Array(MEM_SIZE);
+  /** Where the snippet runs (it may straddle the two code pages). */
+  codeAddr = CODE_ADDR;
   /** Offset of the instruction being generated within the snippet. */
   pos = 0;
   /** Registers that earlier instructions of the snippet wrote or pinned. */
@@ -229,6 +239,8 @@ export class Gen {
       const v = r.bool(0.5) ? interesting(r, r.pick([8, 16, 32, 64])) : r.u64();
       this.mem.set(le(v, 8), k);
     }
+    // mostly inside the first code page; a quarter near its end, so instructions straddle pages
+    this.codeAddr = CODE_ADDR + (r.bool(0.75) ? r.int(0xf00) : 0x1000 - r.range(1, 24));
     this.pos = 0;
     this.locked = 0;
     this.seq = seq;
@@ -345,8 +357,9 @@ export class Gen {
     const scale = 1 << scaleBits;
     const abits = a32 ? 32 : 64;
     const wrapAddr = (v: bigint) => toUnsigned(v, abits);
-    /** Fills a register's upper half with garbage under 0x67. */
-    const regValue = (v: bigint) => (a32 ? (r.u64() & ~M32) | toUnsigned(v, 32) : toUnsigned(v, 64));
+    /** Under 0x67, half the time the registers' upper halves hold garbage (which must be ignored). */
+    const hi = a32 && r.bool(0.5);
+    const regValue = (v: bigint) => (hi ? (r.u64() & ~M32) | toUnsigned(v, 32) : toUnsigned(v, a32 ? 32 : 64));
     const d8 = () => r.range(-128, 127);
     const d32 = () => (r.bool(0.5) ? r.range(-0x8000, 0x7fff) : (r.u32() | 0));
     let wrap = false;
@@ -414,8 +427,14 @@ export class Gen {
         break;
       }
     }
-    if (a32) { rm.kind += ' a32'; this.variant = ' a32'; }
-    if (wrap) { rm.kind += ' wrap'; this.variant += ' wrap'; }
+    // the variant names the addressing peculiarity, so that its mismatches are reported apart
+    let v = '';
+    if (a32) v += hi && kind !== '[d32]' && kind !== '[rip+d32]' ? ' a32 hi' : ' a32';
+    if (wrap) v += ' wrap';
+    const p = r.int(100);
+    if (p < 5) { rm.seg = 0x65; v += ' gs'; } else if (p < 8) { rm.seg = r.pick([0x26, 0x2e, 0x36, 0x3e]); v += ' seg'; }
+    rm.kind += v;
+    this.variant += v;
     return rm;
   }
 
@@ -476,5 +495,3 @@ export class Gen {
   }
 }
 
-/** Where in the snippet the code page starts (for documentation of RIP-relative targets). */
-export const SNIPPET_BASE = CODE_ADDR;

@@ -3,8 +3,10 @@
 // Generated cases (test/insn/integer_forms.ts: every ALU op in every encoding, inc dec not neg,
 // shifts and rotates, shld/shrd, mul imul div idiv, the bit instructions, cmovcc setcc jcc,
 // moves and sign extensions, xchg xadd cmpxchg cmpxchg8b/16b, lea in every addressing form,
-// flag instructions, string instructions, push/pop, #UD encodings; at every operand width,
-// 8-bit with and without REX; plus short sequences of them, which exercise the lazy flags) run
+// flag instructions, string instructions, push/pop, faults part-way, #UD encodings, prefix
+// placement; at every operand width, 8-bit with and without REX; memory operands in every
+// addressing form, some with 0x67, segment or redundant prefixes; plus short sequences of them,
+// which exercise the lazy flags) run
 // natively through test/insn/native_harness.c and in the emulator (one Cpu reused throughout).
 // Registers, the scratch memory, rip, exceptions and every flag the Intel SDM defines must match.
 //

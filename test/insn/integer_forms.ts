@@ -3,9 +3,9 @@
 // mismatch report names exactly the encoding that is wrong.
 
 import {
-  assemble, interesting, le, maskBits, toSigned, toUnsigned, type ByteMode, type Enc, type Gen, type Reg, type Rm, M64,
+  assemble, interesting, le, maskBits, toSigned, toUnsigned, type ByteMode, type Enc, type Gen, type Reg, type Rm,
 } from './gen.js';
-import { AF, ARITH, CF, CODE_ADDR, DF, MEM_SIZE, OF, PF, SCRATCH_ADDR, SF, ZF } from './machine.js';
+import { AF, ARITH, CF, DATA_ADDR, DATA_SIZE, DF, MEM_SIZE, OF, PF, SCRATCH_ADDR, SF, ZF } from './machine.js';
 import type { Form, Ins } from './suite.js';
 
 // =============================================================================================
@@ -162,7 +162,13 @@ const regBit = (reg: Reg | null | undefined): number => (reg ? 1 << reg.full : 0
 const rmRegBit = (rm: Rm): number => regBit(rm.reg);
 
 function emit(g: Gen, w: W | null, e: Enc): number[] {
-  return assemble({ ...e, forceRex: e.forceRex || w?.mode === 'rex', noRex: e.noRex || w?.mode === 'norex' }, CODE_ADDR + g.pos);
+  // Sometimes a redundant operand-size prefix: REX.W overrides 0x66, and 0x66 does not change a byte operation.
+  let pfx = e.pfx;
+  if ((e.osz === 8 && !e.noRexW && g.r.bool(0.06)) || (w?.bits === 8 && (e.osz ?? 1) === 1 && g.r.bool(0.04))) {
+    pfx = [...(pfx ?? []), 0x66];
+    g.variant += ' +66';
+  }
+  return assemble({ ...e, pfx, forceRex: e.forceRex || w?.mode === 'rex', noRex: e.noRex || w?.mode === 'norex' }, g.codeAddr + g.pos);
 }
 
 /** An r/m operand of width w: a register, or memory in the scratch block. */
@@ -557,7 +563,7 @@ CC.forEach((cc, k) => {
 // loop / loope / loopne / jrcxz over "not r32" (rcx counts down; with 0x67, ecx)
 for (const [mn, op, reads] of [['loop', 0xe2, 0], ['loope', 0xe1, ZF], ['loopne', 0xe0, ZF], ['jrcxz', 0xe3, 0]] as const) {
   for (const a32 of [false, true]) {
-    add(`${mn}${a32 ? ' a32' : ''}`, 'cond', true, (g) => {
+    add(`${mn}${a32 ? ' addr32' : ''}`, 'cond', true, (g) => {
       const R = g.pickReg(32, null, { avoid: 2 });
       if (!R) return null;
       if (g.r.bool(0.5)) g.setBits(1, 0, 64, BigInt(g.r.range(0, 2)) | (g.r.bool(0.5) ? 0n : g.r.u64() & ~0xffffffffn));
@@ -600,7 +606,7 @@ for (const w of ALL_WIDTHS) {
   if (w.mode !== 'rex') {
     for (const dir of ['load', 'store'] as const) {
       for (const a32 of [false, true]) {
-        add(`mov moffs ${dir} ${w.label}${a32 ? ' a32' : ''}`, 'mov', true, (g) => {
+        add(`mov moffs ${dir} ${w.label}${a32 ? ' addr32' : ''}`, 'mov', true, (g) => {
           const off = g.pickOffset(w.bits / 8);
           const addr = SCRATCH_ADDR + off;
           const op = (dir === 'load' ? 0xa0 : 0xa2) + (b ? 0 : 1);
@@ -650,12 +656,14 @@ for (const [mn, op, w] of [['cbw', 0x98, W16], ['cwde', 0x98, W32], ['cdqe', 0x9
   });
 }
 for (const a32 of [false, true]) {
-  add(`xlat${a32 ? ' a32' : ''}`, 'mov', true, (g) => {
+  add(`xlat${a32 ? ' addr32' : ''}`, 'mov', true, (g) => {
     const al = g.r.int(256);
     const off = g.r.int(MEM_SIZE);
     if (!g.setBits(0, 0, 8, BigInt(al))) return null;
     const base = BigInt(SCRATCH_ADDR + off - al);
-    if (!g.setFull(3, a32 ? (g.r.u64() & ~0xffffffffn) | toUnsigned(base, 32) : toUnsigned(base, 64))) return null;
+    const hi = a32 && g.r.bool(0.5);
+    if (hi) g.variant += ' hi';
+    if (!g.setFull(3, hi ? (g.r.u64() & ~0xffffffffn) | toUnsigned(base, 32) : toUnsigned(base, 64))) return null;
     return { bytes: [...(a32 ? [0x67] : []), ...(g.r.bool(0.3) ? [0x48] : []), 0xd7], ...SDM.none, wregs: 1 };
   });
 }
@@ -729,7 +737,7 @@ for (const [mn, size] of [['cmpxchg8b', 8], ['cmpxchg16b', 16]] as const) {
 for (const w of V_WIDTHS) {
   for (const kind of ['[b]', '[b+d8]', '[b+d32]', '[b+i*s]', '[b+i*s+d8]', '[b+i*s+d32]', '[i*s+d32]', '[d32]', '[rip+d32]']) {
     for (const a32 of [false, true]) {
-      add(`lea ${w.label} ${kind}${a32 ? ' a32' : ''}`, 'lea', true, (g) => {
+      add(`lea ${w.label} ${kind}${a32 ? ' addr32' : ''}`, 'lea', true, (g) => {
         const G = g.pickReg(w.bits, null);
         if (!G) return null;
         const M = g.leaOperand(kind, a32, false);
@@ -760,7 +768,7 @@ for (const [mn, op] of STRINGS) {
   for (const w of [W8, W16, W32, W64]) {
     for (const rep of reps) {
       for (const a32 of [false, true]) {
-        add(`${rep ? rep + ' ' : ''}${mn} ${w.label}${a32 ? ' a32' : ''}`, 'string', false, (g) => {
+        add(`${rep ? rep + ' ' : ''}${mn} ${w.label}${a32 ? ' addr32' : ''}`, 'string', false, (g) => {
           const r = g.r, size = w.bits / 8;
           const down = r.bool(0.4);
           g.flags = down ? g.flags | DF : g.flags & ~DF;
@@ -769,11 +777,19 @@ for (const [mn, op] of STRINGS) {
           const span = Math.max(n, 1) * size;
           const start = () => { const lo = r.int(Math.floor((MEM_SIZE - span) / size) + 1) * size + (r.bool(0.2) ? r.int(size) : 0); return Math.min(lo, MEM_SIZE - span); };
           // first element address: the lowest for DF=0, the highest for DF=1
-          const srcLo = start(), dstLo = start();
+          const srcLo = start();
+          let dstLo = start();
+          if ((mn === 'movs' || mn === 'cmps') && r.bool(0.3)) {
+            // overlapping source and destination, often closer than one element
+            const d = srcLo + r.range(-2 * size, 2 * size);
+            if (d >= 0 && d <= MEM_SIZE - span) dstLo = d;
+          }
           const first = (lo: number) => (down ? lo + span - size : lo);
           const usesSi = mn === 'movs' || mn === 'cmps' || mn === 'lods';
           const usesDi = mn !== 'lods';
-          const regVal = (v: number) => (a32 ? (r.u64() & ~0xffffffffn) | BigInt(v) : BigInt(v));
+          const hi = a32 && r.bool(0.5);
+          if (hi) g.variant += ' hi';
+          const regVal = (v: number) => (hi ? (r.u64() & ~0xffffffffn) | BigInt(v) : BigInt(v));
           if (usesSi && !g.setFull(6, regVal(SCRATCH_ADDR + first(srcLo)))) return null;
           if (usesDi && !g.setFull(7, regVal(SCRATCH_ADDR + first(dstLo)))) return null;
           if (rep && !g.setFull(1, a32 ? regVal(n) : BigInt(n))) return null;
@@ -794,7 +810,10 @@ for (const [mn, op] of STRINGS) {
           const pfx = [...(rep === 'repne' ? [0xf2] : rep ? [0xf3] : []), ...(a32 ? [0x67] : [])];
           const bytes = emit(g, w, { pfx, osz: osz(w), op: [w.bits === 8 ? op : op + 1] });
           const f = compare && (n > 0 || !rep) ? SDM.cmps : SDM.none;
-          return { bytes, ...f, wregs: 1 | 2 | 64 | 128 };
+          // With 0x67 and a zero count nothing is executed, and the SDM does not say whether rCX, rSI and rDI
+          // are written; this AMD host zero-extends them. Their upper halves are then masked (whole registers).
+          const undefRegs = hi && rep && n === 0 ? 2 | 64 | 128 : 0;
+          return { bytes, ...f, wregs: 1 | 2 | 64 | 128, undefRegs };
         });
       }
     }
@@ -806,6 +825,7 @@ for (const [mn, op] of STRINGS) {
 // =============================================================================================
 
 const RSP = 4;
+const RSP_REG = RSP;
 function setRsp(g: Gen, off: number): void { g.gpr[RSP] = BigInt(SCRATCH_ADDR + off); }
 const stackForms: [string, (g: Gen) => Ins | null][] = [
   ['push r64', (g) => { const R = g.pickReg(64, null); if (!R) return null; setRsp(g, 8 * g.r.range(1, 8)); return { bytes: emit(g, W64, { op: [0x50], opReg: R.enc, noRexW: true }), ...SDM.none, wregs: 16 }; }],
@@ -840,6 +860,119 @@ const stackForms: [string, (g: Gen) => Ins | null][] = [
 for (const [name, gen] of stackForms) add(name, 'stack', false, gen);
 
 // =============================================================================================
+// Faults: memory operands outside the data area (below it, above it, straddling its end), a
+// non-canonical address, cmovcc whose condition is false (the source is read anyway: 2A "CMOVcc"),
+// rep string instructions running into unmapped memory part-way (rCX, rSI, rDI must be exact at
+// the fault) and push below the stack. Nothing may change but what completed before the fault.
+// =============================================================================================
+
+const DATA_END = DATA_ADDR + DATA_SIZE;
+
+/** Evaluates condition code cc on flags (SDM Vol. 1, Appendix B). */
+function condHolds(cc: number, f: number): boolean {
+  const cf = !!(f & CF), zf = !!(f & ZF), sf = !!(f & SF), of = !!(f & OF), pf = !!(f & PF);
+  const v = [of, cf, zf, cf || zf, sf, pf, sf !== of, zf || sf !== of][cc >> 1];
+  return cc & 1 ? !v : v;
+}
+
+for (const where of ['below', 'above', 'straddle'] as const) {
+  for (const op of ['load', 'store', 'add', 'cmov false'] as const) {
+    for (const w of [W8, W16, W32, W64]) {
+      if (where === 'straddle' && w.bits === 8) continue;
+      if (op === 'cmov false' && w.bits === 8) continue;
+      add(`fault: ${op} ${w.label} ${where}`, 'fault', false, (g) => {
+        const r = g.r, size = w.bits / 8;
+        const target = where === 'below' ? DATA_ADDR - size - r.int(64) : where === 'above' ? DATA_END + r.int(64) : DATA_END - r.range(1, size - 1);
+        const G = g.pickReg(w.bits, w.mode);
+        if (!G) return null;
+        const E = g.memOp({ size, target, noRex: w.mode === 'norex' });
+        if (!E) return null;
+        const b = w.bits === 8;
+        let opc: number[];
+        if (op === 'load') opc = [b ? 0x8a : 0x8b];
+        else if (op === 'store') opc = [b ? 0x88 : 0x89];
+        else if (op === 'add') opc = [b ? 0x00 : 0x01];
+        else {
+          let cc = r.int(16);
+          while (condHolds(cc, g.flags)) cc = r.int(16);
+          opc = [0x0f, 0x40 + cc];
+        }
+        return { bytes: emit(g, w, { osz: osz(w), op: opc, reg: G.enc, rm: E }), ...SDM.none, wregs: 0 };
+      });
+    }
+  }
+}
+
+add('fault: load non-canonical', 'fault', false, (g) => {
+  const r = g.r;
+  const base = g.pickReg(64, null, { pinnable: true, avoid: 1 << 5 | 1 << 13 | 1 << 12 });
+  const G = g.pickReg(64, null);
+  if (!base || !G) return null;
+  g.setFull(base.full, r.bool(0.5) ? (1n << 47n) + BigInt(r.int(1 << 20)) : ((0xffff7fffn << 32n) | BigInt(r.u32())));
+  const rm: Rm = { mod: 0, rm3: base.enc & 7, sib: -1, disp: 0, dispSize: 0, rexB: base.enc >> 3, rexX: 0, a32: false, ripTarget: null, kind: '[b]', off: -1, reg: null };
+  return { bytes: emit(g, W64, { osz: 8, op: [0x8b], reg: G.enc, rm }), ...SDM.none, wregs: 0 };
+});
+
+for (const [mn, op] of STRINGS) {
+  for (const w of [W8, W16, W32, W64]) {
+    for (const down of [false, true]) {
+      add(`fault: rep ${mn} ${w.label} ${down ? 'down' : 'up'}`, 'fault', false, (g) => {
+        const r = g.r, size = w.bits / 8;
+        g.flags = down ? g.flags | DF : g.flags & ~DF;
+        const maxN = Math.min(8, MEM_SIZE / size);
+        const n = r.range(1, maxN);
+        const k = r.int(n); // elements that complete before the fault
+        const usesSi = mn === 'movs' || mn === 'cmps' || mn === 'lods';
+        const usesDi = mn !== 'lods';
+        const faultSi = usesSi && (!usesDi || r.bool(0.5));
+        const misalign = r.bool(0.3) ? r.range(1, size - 1 || 1) % size : 0;
+        // the faulting pointer: k whole elements fit before the hole, element k does not
+        // (up: element k straddles or starts at the end of the data area; down: it reaches below its start)
+        const bad = down ? DATA_ADDR + (k - 1) * size + misalign : DATA_END - k * size - misalign;
+        // the other pointer runs inside the scratch block
+        const span = Math.min(n, Math.floor(MEM_SIZE / size)) * size;
+        const good = SCRATCH_ADDR + (down ? span - size : 0) + r.int(Math.floor((MEM_SIZE - span) / size) + 1) * size;
+        if (usesSi && !g.setFull(6, BigInt(faultSi ? bad : good))) return null;
+        if (usesDi && !g.setFull(7, BigInt(faultSi ? good : bad))) return null;
+        if (!g.setFull(1, BigInt(n))) return null;
+        const pfx = [mn === 'cmps' || mn === 'scas' ? (r.bool(0.5) ? 0xf3 : 0xf2) : 0xf3];
+        const bytes = emit(g, w, { pfx, osz: osz(w), op: [w.bits === 8 ? op : op + 1] });
+        // The flags after a fault part-way through REPE/REPNE CMPS/SCAS are not architectural (the SDM says only
+        // that the registers allow the instruction to resume); this AMD host leaves them as they were before it.
+        return { bytes, ...SDM.cmps, wregs: 0, faultUndef: mn === 'cmps' || mn === 'scas' ? ARITH : 0 };
+      });
+    }
+  }
+}
+
+add('fault: push below the stack', 'fault', false, (g) => {
+  const R = g.pickReg(64, null);
+  if (!R) return null;
+  g.gpr[RSP_REG] = BigInt(DATA_ADDR + g.r.int(8));
+  return { bytes: emit(g, W64, { op: [0x50], opReg: R.enc, noRexW: true }), ...SDM.none, wregs: 0 };
+});
+
+// =============================================================================================
+// Prefix placement: a REX prefix that is not immediately before the opcode is ignored (SDM Vol. 2A,
+// 2.2.1: "Other placements are ignored"), so "48 66 01 c8" is add ax, cx.
+// =============================================================================================
+
+for (const w of [W16, W32]) {
+  for (const loc of w.bits === 16 ? ['reg', 'mem'] as const : ['mem'] as const) {
+    add(`prefix: rex before ${w.bits === 16 ? '66' : 'f0'} ignored, add ${w.label} ${loc}`, 'prefix', true, (g) => {
+      const E = eOperand(g, { ...w, mode: 'norex' }, loc), G = g.pickReg(w.bits, 'norex');
+      if (!E || !G) return null;
+      const lock = w.bits === 32 && loc === 'mem';
+      const ins = assemble({ pfx: lock ? [0xf0] : [], osz: osz(w), op: [0x01], reg: G.enc, rm: E, noRex: true }, g.codeAddr + g.pos + 1);
+      // the stray REX goes in front of the first prefix (66 or f0); without one, the case is plain add
+      const bytes = ins[0] === 0x66 || ins[0] === 0xf0 ? [0x40 | g.r.int(16), ...ins] : ins;
+      if (bytes.length > 15 || bytes.length === ins.length) return null;
+      return { bytes, ...SDM.add, wregs: rmRegBit(E) };
+    });
+  }
+}
+
+// =============================================================================================
 // Invalid encodings that must raise #UD (SIGILL)
 // =============================================================================================
 
@@ -854,12 +987,11 @@ const udForms: [string, (g: Gen) => number[] | null][] = [
   ['lea r,r', (g) => { const E = eOperand(g, W64, 'reg'), G = g.pickReg(64, null); return E && G ? emit(g, W64, { osz: 8, op: [0x8d], reg: G.enc, rm: E }) : null; }],
   // CMPXCHG8B with a register operand (2A "CMPXCHG8B": "#UD if the destination is a register")
   ['cmpxchg8b r', (g) => { const E = eOperand(g, W64, 'reg'); return E ? emit(g, null, { op: [0x0f, 0xc7], reg: 1, rm: E }) : null; }],
+  ['lock xchg r,r', (g) => { const E = eOperand(g, W64, 'reg'), G = g.pickReg(64, null); return E && G ? emit(g, W64, { pfx: [0xf0], osz: 8, op: [0x87], reg: G.enc, rm: E }) : null; }],
   ['ud2', () => [0x0f, 0x0b]],
 ];
 for (const [name, gen] of udForms) {
   add(`#UD: ${name}`, 'ud', false, (g) => { const bytes = gen(g); return bytes ? { bytes, ...SDM.none, wregs: 0 } : null; });
 }
 
-void M64;
-void toSigned;
 export const INTEGER_FORMS: Form[] = forms;

@@ -5,8 +5,14 @@
 // this file and only add their own generators, masks and, when they need them, record fields.
 //
 // Layout shared with native_harness.c (keep the two in step):
-//   input  record: u8 len, u8 code[31], u64 gpr[16], u64 rflags, u8 mem[64]             (232 bytes)
-//   output record: u32 signal, u32 pad, u64 rip, u64 gpr[16], u64 rflags, u8 mem[64]   (216 bytes)
+//   input  record: u8 len, u8 pad, u16 code_off, u8 code[28], u64 gpr[16], u64 rflags, u8 mem[64]
+//                  (232 bytes; the snippet runs at CODE_ADDR + code_off)
+//   output record: u32 signal, u32 pad, u64 rip, u64 fault_addr, u64 gpr[16], u64 rflags, u8 mem[64]
+//                  (224 bytes)
+//
+// Memory: two code pages at CODE_ADDR (RWX), the data area [DATA_ADDR, DATA_ADDR + DATA_SIZE) (RW)
+// with nothing mapped on either side, and in it the 64-byte scratch block, which straddles a page
+// boundary so that operands crossing it take the MMU's slow paths.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,20 +24,25 @@ import {
 } from '../../vm/index.js';
 
 export const CODE_ADDR = 0x10000000;
+export const CODE_SIZE = 0x2000;
 export const DATA_ADDR = 0x10010000;
 export const DATA_SIZE = 0x10000;
-export const SCRATCH_ADDR = 0x10018000;
+export const SCRATCH_ADDR = 0x10017fe0;
 export const MEM_SIZE = 64;
-export const MAX_CODE = 31;
+/** The first and last ZONE bytes of the data area are reset before every case (see native_harness.c). */
+export const ZONE = 128;
+export const MAX_CODE = 28;
+export const HEADER = 4;
 
-export const IN_RECORD = 1 + MAX_CODE + 16 * 8 + 8 + MEM_SIZE;
-export const IN_GPR = 1 + MAX_CODE;
+export const IN_RECORD = HEADER + MAX_CODE + 16 * 8 + 8 + MEM_SIZE;
+export const IN_GPR = HEADER + MAX_CODE;
 export const IN_FLAGS = IN_GPR + 128;
 export const IN_MEM = IN_FLAGS + 8;
 
-export const OUT_RECORD = 8 + 8 + 16 * 8 + 8 + MEM_SIZE;
+export const OUT_RECORD = 8 + 8 + 8 + 16 * 8 + 8 + MEM_SIZE;
 export const OUT_RIP = 8;
-export const OUT_GPR = 16;
+export const OUT_FAULT = 16;
+export const OUT_GPR = 24;
 export const OUT_FLAGS = OUT_GPR + 128;
 export const OUT_MEM = OUT_FLAGS + 8;
 
@@ -121,10 +132,12 @@ export class Emulator {
   crash = '';
   private readonly codeBuf = new Uint8Array(MAX_CODE + 1);
   private readonly memBuf = new Uint8Array(MEM_SIZE);
+  private readonly zoneLo = Uint8Array.from({ length: ZONE }, (_, k) => (k * 37 + 11) & 0xff);
+  private readonly zoneHi = Uint8Array.from({ length: ZONE }, (_, k) => (k * 53 + 29) & 0xff);
 
   constructor() {
-    this.table.set(CODE_ADDR / 4096, 1, Perm.READ | Perm.WRITE | Perm.EXEC);
-    for (let k = 0; k < DATA_SIZE / 4096; k++) this.table.set(DATA_ADDR / 4096 + k, 2 + k, Perm.READ | Perm.WRITE);
+    for (let k = 0; k < CODE_SIZE / 4096; k++) this.table.set(CODE_ADDR / 4096 + k, 1 + k, Perm.READ | Perm.WRITE | Perm.EXEC);
+    for (let k = 0; k < DATA_SIZE / 4096; k++) this.table.set(DATA_ADDR / 4096 + k, 8 + k, Perm.READ | Perm.WRITE);
     this.mmu = new Mmu(this.phys, this.table);
     this.regs.reset();
     this.code = new CodeCache(this.phys);
@@ -136,24 +149,28 @@ export class Emulator {
     const iv = new DataView(input.buffer, input.byteOffset + k * IN_RECORD, IN_RECORD);
     const ov = new DataView(out.buffer, out.byteOffset + k * OUT_RECORD, OUT_RECORD);
     const len = iv.getUint8(0);
+    const start = CODE_ADDR + iv.getUint16(2, true);
     const code = this.codeBuf.subarray(0, len + 1);
-    for (let b = 0; b < len; b++) code[b] = iv.getUint8(1 + b);
+    for (let b = 0; b < len; b++) code[b] = iv.getUint8(HEADER + b);
     code[len] = 0xcc; // int3: stops the CPU and leaves every register alone
-    this.mmu.writeBytesFrom(CODE_ADDR, code); // through the MMU, so decoded code of the page is dropped
+    this.mmu.writeBytesFrom(start, code); // through the MMU, so decoded code of the page is dropped
     const r = this.regs.i32;
     for (let g = 0; g < 32; g++) r[g] = iv.getInt32(IN_GPR + 4 * g, true);
     r[Slot.RFLAGS] = (iv.getUint32(IN_FLAGS, true) & FLAGS_MASK) | 0x202;
     r[Slot.FLAGS_OP] = 0;
-    this.regs.rip = CODE_ADDR;
+    this.regs.rip = start;
     for (let b = 0; b < MEM_SIZE; b++) this.memBuf[b] = iv.getUint8(IN_MEM + b);
     this.mmu.writeBytesFrom(SCRATCH_ADDR, this.memBuf);
+    this.mmu.writeBytesFrom(DATA_ADDR, this.zoneLo);
+    this.mmu.writeBytesFrom(DATA_ADDR + DATA_SIZE - ZONE, this.zoneHi);
 
     let signal = 0;
+    let faultAddr = 0;
     try {
       const stop = this.cpu.run(100);
       const ex = this.cpu.exception;
       if (stop === StopReason.EXCEPTION && ex !== null) {
-        if (ex.vector === 3) signal = this.regs.rip === CODE_ADDR + len ? 0 : SIGTRAP;
+        if (ex.vector === 3) signal = this.regs.rip === start + len ? 0 : SIGTRAP;
         else if (ex.vector === 0) signal = SIGFPE;
         else if (ex.vector === 6) signal = SIGILL;
         else if (ex.vector === 13) signal = SIGSEGV;
@@ -163,6 +180,7 @@ export class Emulator {
       } else if (stop === StopReason.FAULT) {
         signal = SIGSEGV;
         const f = this.cpu.fault as PageFault | null;
+        faultAddr = f ? f.addr : 0;
         this.crash = f ? `page fault at 0x${f.addr.toString(16)} (${['read', 'write', 'exec'][f.access]})` : 'page fault';
       } else if (stop === StopReason.BUDGET) {
         signal = SIG_BUDGET;
@@ -179,6 +197,7 @@ export class Emulator {
     ov.setFloat64(OUT_RIP, 0); // cleared, then the exact rip
     ov.setUint32(OUT_RIP, r[Slot.RIP] >>> 0, true);
     ov.setUint32(OUT_RIP + 4, r[Slot.RIP + 1] >>> 0, true);
+    ov.setBigUint64(OUT_FAULT, BigInt.asUintN(64, BigInt(Math.trunc(faultAddr))), true);
     for (let g = 0; g < 32; g++) ov.setInt32(OUT_GPR + 4 * g, r[g], true);
     ov.setUint32(OUT_FLAGS, (r[Slot.RFLAGS] >>> 0) & FLAGS_MASK, true);
     ov.setUint32(OUT_FLAGS + 4, 0, true);
@@ -197,9 +216,11 @@ export interface Masks {
   regs: number;
   /** Scratch bytes (bit n = byte n) left undefined. */
   mem: bigint;
+  /** Flags undefined when the snippet faults (otherwise the state at a fault is compared unmasked). */
+  faultFlags: number;
 }
 
-export const NO_MASKS: Masks = { flags: 0, regs: 0, mem: 0n };
+export const NO_MASKS: Masks = { flags: 0, regs: 0, mem: 0n, faultFlags: 0 };
 
 function hex64(v: DataView, at: number): string {
   return v.getUint32(at + 4, true).toString(16).padStart(8, '0') + v.getUint32(at, true).toString(16).padStart(8, '0');
@@ -211,8 +232,8 @@ function flagList(f: number): string {
 
 /**
  * Differences between the native and the emulated result of case `k`, outside the masks; empty
- * when they match. When the native run faulted, the state at the fault is compared unmasked (the
- * faulting instruction must not have changed anything).
+ * when they match. When the native run faulted, the state at the fault is compared with only
+ * masks.faultFlags (the faulting instruction must not have changed anything).
  */
 export function compareCase(input: Uint8Array, nat: Uint8Array, emu: Uint8Array, k: number, masks: Masks): string[] {
   const iv = new DataView(input.buffer, input.byteOffset + k * IN_RECORD, IN_RECORD);
@@ -225,6 +246,9 @@ export function compareCase(input: Uint8Array, nat: Uint8Array, emu: Uint8Array,
   if (nv.getUint32(OUT_RIP, true) !== ev.getUint32(OUT_RIP, true) || nv.getUint32(OUT_RIP + 4, true) !== ev.getUint32(OUT_RIP + 4, true)) {
     diffs.push(`rip: native ${hex64(nv, OUT_RIP)} emulator ${hex64(ev, OUT_RIP)}`);
   }
+  if (nsig === SIGSEGV && esig === SIGSEGV && nv.getBigUint64(OUT_FAULT, true) !== ev.getBigUint64(OUT_FAULT, true)) {
+    diffs.push(`fault address (si_addr): native ${hex64(nv, OUT_FAULT)} emulator ${hex64(ev, OUT_FAULT)}`);
+  }
   const regMask = faulted ? 0 : masks.regs;
   for (let g = 0; g < 16; g++) {
     if (regMask & (1 << g)) continue;
@@ -233,11 +257,11 @@ export function compareCase(input: Uint8Array, nat: Uint8Array, emu: Uint8Array,
       diffs.push(`${GPR_NAMES[g]}: in ${hex64(iv, IN_GPR + 8 * g)} native ${hex64(nv, at)} emulator ${hex64(ev, at)}`);
     }
   }
-  const fmask = FLAGS_MASK & ~(faulted ? 0 : masks.flags);
+  const fmask = FLAGS_MASK & ~(faulted ? masks.faultFlags : masks.flags);
   const nf = nv.getUint32(OUT_FLAGS, true) & fmask, ef = ev.getUint32(OUT_FLAGS, true) & fmask;
   if (nf !== ef) {
     diffs.push(`flags: in [${flagList(iv.getUint32(IN_FLAGS, true) & FLAGS_MASK)}] native [${flagList(nf)}] emulator [${flagList(ef)}] differ in ${flagList(nf ^ ef)}` +
-      (masks.flags && !faulted ? ` (masked: ${flagList(masks.flags)})` : ''));
+      ((faulted ? masks.faultFlags : masks.flags) ? ` (masked: ${flagList(faulted ? masks.faultFlags : masks.flags)})` : ''));
   }
   const memMask = faulted ? 0n : masks.mem;
   const bad: number[] = [];
@@ -255,7 +279,12 @@ export function compareCase(input: Uint8Array, nat: Uint8Array, emu: Uint8Array,
 
 export function codeOf(input: Uint8Array, k: number): Uint8Array {
   const at = k * IN_RECORD;
-  return input.subarray(at + 1, at + 1 + input[at]);
+  return input.subarray(at + HEADER, at + HEADER + input[at]);
+}
+
+export function codeAddrOf(input: Uint8Array, k: number): number {
+  const at = k * IN_RECORD;
+  return CODE_ADDR + (input[at + 2] | (input[at + 3] << 8));
 }
 
 export function hexBytes(b: Uint8Array | number[]): string {
@@ -263,7 +292,7 @@ export function hexBytes(b: Uint8Array | number[]): string {
 }
 
 /** Disassembles snippets with objdump when it is installed (Intel syntax); null otherwise. */
-export function disassemble(snippets: Uint8Array[]): (string | null)[] {
+export function disassemble(snippets: Uint8Array[], addrs: number[]): (string | null)[] {
   const out: (string | null)[] = snippets.map(() => null);
   if (snippets.length === 0) return out;
   const probe = spawnSync('objdump', ['--version'], { encoding: 'utf8' });
@@ -273,7 +302,7 @@ export function disassemble(snippets: Uint8Array[]): (string | null)[] {
     snippets.forEach((code, k) => {
       const f = path.join(dir, `s${k}.bin`);
       writeFileSync(f, code);
-      const r = spawnSync('objdump', ['-D', '-b', 'binary', '-m', 'i386:x86-64', '-M', 'intel', `--adjust-vma=0x${CODE_ADDR.toString(16)}`, f], { encoding: 'utf8' });
+      const r = spawnSync('objdump', ['-D', '-b', 'binary', '-m', 'i386:x86-64', '-M', 'intel', `--adjust-vma=0x${addrs[k].toString(16)}`, f], { encoding: 'utf8' });
       if (r.status !== 0) return;
       const lines = r.stdout.split('\n').filter((l) => /^\s+[0-9a-f]+:\t/.test(l))
         .map((l) => { const parts = l.split('\t'); return (parts[2] ?? '').trim().replace(/\s+/g, ' '); })

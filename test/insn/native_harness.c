@@ -20,7 +20,9 @@
 //
 // The snippet runs in the two fixed code pages at CODE_ADDR, followed by an absolute `jmp` back
 // into the harness. The data area (DATA_ADDR, DATA_SIZE) holds the scratch block at SCRATCH_ADDR and doubles
-// as the snippet's stack; the emulator maps the same addresses, so addresses left in registers
+// as the snippet's stack, and nothing is mapped on either side of it. The first and last ZONE bytes
+// of the data area are reset to a fixed pattern before every case (faulting string instructions
+// read and write there). The emulator maps the same addresses, so addresses left in registers
 // (lea, string ops, push/pop) compare directly. The harness's own rsp is saved in a global while the
 // snippet runs. Faults (SIGFPE for #DE, SIGSEGV, SIGBUS, SIGILL, SIGTRAP) are taken on an alternate
 // signal stack; the handler records the signal and the faulting rip and resumes at the same exit
@@ -44,6 +46,7 @@
 #define DATA_SIZE 0x10000UL
 #define SCRATCH_ADDR 0x10017fe0UL /* straddles a page boundary */
 #define MEM_SIZE 64
+#define ZONE 128
 #define MAX_CODE 28
 #define HEADER 4
 
@@ -167,7 +170,8 @@ int main(void) {
   int sigs[] = { SIGFPE, SIGSEGV, SIGBUS, SIGILL, SIGTRAP };
   for (unsigned k = 0; k < sizeof sigs / sizeof sigs[0]; k++) sigaction(sigs[k], &sa, NULL);
 
-  static unsigned char in[IN_RECORD], out[OUT_RECORD];
+  static unsigned char in[IN_RECORD], out[OUT_RECORD], zone_lo[ZONE], zone_hi[ZONE];
+  for (int k = 0; k < ZONE; k++) { zone_lo[k] = (unsigned char)(k * 37 + 11); zone_hi[k] = (unsigned char)(k * 53 + 29); }
   setvbuf(stdin, NULL, _IOFBF, 1 << 20);
   setvbuf(stdout, NULL, _IOFBF, 1 << 20);
   while (fread(in, IN_RECORD, 1, stdin) == 1) {
@@ -185,6 +189,8 @@ int main(void) {
     for (int r = 0; r < 16; r++) g_in[r] = get64(p + 8 * r);
     g_in[16] = (get64(p + 128) & FLAGS_IN_MASK) | 0x202;
     memcpy(scratch, p + 136, MEM_SIZE);
+    memcpy((void *)DATA_ADDR, zone_lo, ZONE);
+    memcpy((void *)(DATA_ADDR + DATA_SIZE - ZONE), zone_hi, ZONE);
     g_signal = 0;
     g_fault_rip = CODE_ADDR + off + len;
     g_fault_addr = 0;

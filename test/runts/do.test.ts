@@ -1,7 +1,7 @@
 // `runts do` as a user sees it: exit statuses, the errors for missing and non-ELF programs,
 // faults ending the guest with the right signal status, --strace, and the --memory limit.
 // Freestanding guest programs (test/guest/freestanding) keep these independent of libc.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,8 @@ function runts(args: string[]) {
 const exitStatus = build('exit_status');
 const fault = build('fault');
 const hog = build('memory_hog');
+const enosys = build('enosys');
+const loop = build('getppid_loop');
 
 t.test('the exit status and argv pass through', async (t) => {
   const r = runts(['--', exitStatus, '7', 'x']);
@@ -90,6 +92,23 @@ t.test('--memory bounds the guest: mmap and brk fail with ENOMEM, Node survives'
   const mib = Number(/mapped MiB: (\d+)/.exec(r.stdout)?.[1]);
   t.ok(mib >= 32 && mib <= 64, `got ${mib} MiB under a 64 MiB limit`);
   t.equal(runts(['--memory', 'lots', '--', hog]).status, 125, 'a bad --memory is a usage error');
+});
+
+t.test('an unimplemented syscall returns ENOSYS and is logged once by name', async (t) => {
+  const r = runts(['--debug', '--', enosys]);
+  t.equal(r.status, 0);
+  t.equal(r.stdout, '-38 -38\n');
+  t.equal(r.stderr.match(/unimplemented syscall rseq/g)?.length, 1);
+});
+
+t.test('SIGTERM, SIGINT, SIGHUP and SIGQUIT sent to runts reach the guest', async (t) => {
+  for (const [sig, n] of [['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1], ['SIGQUIT', 3]] as const) {
+    const child = spawn(process.execPath, [cli, 'do', '--', loop, '100000000000'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 600));
+    child.kill(sig);
+    const status = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    t.equal(status, 128 + n, sig);
+  }
 });
 
 mkdirSync(out, { recursive: true });

@@ -5,9 +5,14 @@
 import type { PhysicalMemory } from '../memory/physical.js';
 import { PAGE_SIZE } from '../memory/physical.js';
 import type { Insn } from './insn.js';
+import type { Cpu } from './cpu.js';
 
 export class Block {
   valid = true;
+  /** Times interpreted so far; at HOT_BLOCK_RUNS the block gets a compiled runner. */
+  runs = 0;
+  /** The compiled runner: the same handlers called in sequence from one generated function. */
+  run: ((c: Cpu) => void) | null = null;
   /** Chaining: the block that ran after this one last time, tried before a cache lookup. */
   succ: Block | null = null;
   constructor(

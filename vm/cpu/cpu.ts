@@ -6,6 +6,7 @@ import { PageFault } from '../memory/fault.js';
 import type { Mmu } from '../memory/mmu.js';
 import { PAGE_MASK, PAGE_SIZE } from '../memory/physical.js';
 import { Block, CodeCache, frameOf } from './code_cache.js';
+import { compileBlock, HOT_BLOCK_RUNS } from './block_compiler.js';
 import { decodeBlock } from './decoder.js';
 import { CpuException, Vector } from './exception.js';
 import { FlagOp, getRflags } from './flags.js';
@@ -52,6 +53,8 @@ export class Cpu {
   /** Executed-instruction counter (blocks are counted whole). */
   instructions = 0;
   private interruptRequested = false;
+  /** Set by a compiled block when one of its instructions throws (see block_compiler.ts). */
+  faultInsn: Insn | null = null;
   private lastBlock: Block | null = null;
 
   /** Cycle counter for rdtsc: advances with executed instructions. */
@@ -123,25 +126,32 @@ export class Cpu {
     this.exception = null;
     let cur: Insn | null = null;
     let executed = 0;
+    this.faultInsn = null;
     try {
       for (;;) {
         cur = null;
         const b = this.findBlock();
-        const insns = b.insns;
-        const n = insns.length;
         this.rip = b.end;
-        for (let k = 0; k < n; k++) {
-          cur = insns[k];
-          cur.fn(this, cur);
+        const run = b.run;
+        if (run !== null) {
+          run(this);
+        } else {
+          const insns = b.insns;
+          for (let k = 0; k < insns.length; k++) {
+            cur = insns[k];
+            cur.fn(this, cur);
+          }
+          if (++b.runs === HOT_BLOCK_RUNS) b.run = compileBlock(b.insns);
         }
-        executed += n;
+        executed += b.insns.length;
         if (this.stop !== StopReason.NONE) break;
         if (executed >= budget) { this.stop = StopReason.BUDGET; break; }
         if (this.interruptRequested) { this.interruptRequested = false; this.stop = StopReason.INTERRUPTED; break; }
       }
     } catch (e) {
       // The faulting instruction has not completed: resume at it.
-      if (cur !== null) this.rip = cur.addr;
+      const at = cur ?? this.faultInsn;
+      if (at !== null) this.rip = at.addr;
       if (e instanceof PageFault) {
         this.stop = StopReason.FAULT;
         this.fault = e;

@@ -6,10 +6,11 @@
 import type { Cpu } from '../cpu.js';
 import { defOp, Imm } from '../decoder.js';
 import { Slot } from '../../regfile.js';
-import { Form, formOf, mmxCheck } from './sse_operand.js';
+import { Form, formOf, mmxBegin } from './sse_operand.js';
 
+/** emms: like every MMX instruction it may raise #MF and sets TOP to 0; then all tags empty. */
 function emms(c: Cpu): void {
-  mmxCheck(c);
+  mmxBegin(c);
   c.r[Slot.FTW] = 0;
 }
 

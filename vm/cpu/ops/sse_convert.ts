@@ -13,7 +13,7 @@ import {
   toInt32, toInt64,
 } from './sse_ieee.js';
 import {
-  A, B, R, Form, formOf, loadA, loadB128, loadB32, loadB64, mmxCheck, mmxEnter, storeR, writeMM,
+  A, B, R, Form, formOf, loadA, loadB128, loadB32, loadB64, mmxBegin, mmxCheck, mmxEnter, storeR, writeMM,
 } from './sse_operand.js';
 
 type Pick = (i: Insn) => Handler | null;
@@ -48,10 +48,9 @@ function cvtsi2sd(c: Cpu, i: Insn): void {
 /** The mm/m64 source of cvtpi2ps/pd: only the register form is an MMX instruction. */
 function loadPiSrc(c: Cpu, i: Insn): void {
   if (i.mod === 3) {
-    mmxCheck(c);
+    mmxBegin(c);
     const o = Slot.ST + 4 * (i.rm & 7);
     B[0] = c.r[o]; B[1] = c.r[o + 1];
-    mmxEnter(c);
   } else {
     const a = i.ea(c, i);
     const lo = c.m.read32(a);
@@ -102,18 +101,18 @@ function cvtsd2si(c: Cpu, i: Insn): void {
 }
 /** cvt[t]ps2pi mm, xmm/m64. */
 function cvtps2pi(c: Cpu, i: Insn): void {
-  mmxCheck(c); loadB64(c, i); begin(c);
+  mmxCheck(c); loadB64(c, i); mmxEnter(c); begin(c);
   const t = i.sub !== 0;
   const r0 = toInt32(srcValue32(0), t), r1 = toInt32(srcValue32(1), t);
-  finish(c); mmxEnter(c);
+  finish(c);
   writeMM(c, i.reg & 7, r0, r1);
 }
 /** cvt[t]pd2pi mm, xmm/m128. */
 function cvtpd2pi(c: Cpu, i: Insn): void {
-  mmxCheck(c); loadB128(c, i); begin(c);
+  mmxCheck(c); loadB128(c, i); mmxEnter(c); begin(c);
   const t = i.sub !== 0;
   const r0 = toInt32(srcValue64(0), t), r1 = toInt32(srcValue64(1), t);
-  finish(c); mmxEnter(c);
+  finish(c);
   writeMM(c, i.reg & 7, r0, r1);
 }
 /** cvt[t]ps2dq xmm, xmm/m128. */

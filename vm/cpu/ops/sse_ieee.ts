@@ -395,8 +395,9 @@ export function lane32(k: number, op: FpOp): void {
     if (den) {
       // A denormal operand is reported unless the operation is invalid or divides by zero.
       const p0 = pre;
+      pre = 0;
       const r = op(a, b);
-      if (((pre ^ p0) & (IE | ZE)) === 0) pre |= DE;
+      pre = p0 | (pre & (IE | ZE) ? pre : pre | DE);
       put32(k, r);
       return;
     }
@@ -421,8 +422,9 @@ export function lane64(k: number, op: FpOp): void {
     if ((bh & 0x7ff00000) === 0 && b !== 0) { if (daz) b = bh < 0 ? -0 : 0; else den = true; }
     if (den) {
       const p0 = pre;
+      pre = 0;
       const r = op(a, b);
-      if (((pre ^ p0) & (IE | ZE)) === 0) pre |= DE;
+      pre = p0 | (pre & (IE | ZE) ? pre : pre | DE);
       put64(k, r);
       return;
     }
@@ -444,8 +446,9 @@ export function unary32(k: number, op: FpOp): void {
       if (daz) b = bb < 0 ? -0 : 0;
       else {
         const p0 = pre;
+        pre = 0;
         const r = op(0, b);
-        if (((pre ^ p0) & IE) === 0) pre |= DE;
+        pre = p0 | (pre & IE ? pre : pre | DE);
         put32(k, r);
         return;
       }
@@ -467,8 +470,9 @@ export function unary64(k: number, op: FpOp): void {
       if (daz) b = bh < 0 ? -0 : 0;
       else {
         const p0 = pre;
+        pre = 0;
         const r = op(0, b);
-        if (((pre ^ p0) & IE) === 0) pre |= DE;
+        pre = p0 | (pre & IE ? pre : pre | DE);
         put64(k, r);
         return;
       }
@@ -481,9 +485,10 @@ export function unary64(k: number, op: FpOp): void {
 
 export function minMax32(k: number, max: boolean): void {
   let ab = A[k], bb = B[k];
+  // DAZ applies first, even to the source returned for a NaN.
+  if ((ab & 0x7f800000) === 0 && (ab & 0x7fffff) !== 0) { if (daz) ab &= 0x80000000; else if (!isNaN32(bb)) pre |= DE; }
+  if ((bb & 0x7f800000) === 0 && (bb & 0x7fffff) !== 0) { if (daz) bb &= 0x80000000; else if (!isNaN32(ab)) pre |= DE; }
   if (isNaN32(ab) || isNaN32(bb)) { pre |= IE; R[k] = bb; return; }
-  if ((ab & 0x7f800000) === 0 && (ab & 0x7fffff) !== 0) { if (daz) ab &= 0x80000000; else pre |= DE; }
-  if ((bb & 0x7f800000) === 0 && (bb & 0x7fffff) !== 0) { if (daz) bb &= 0x80000000; else pre |= DE; }
   SI[0] = ab; SI[1] = bb;
   const a = S[0], b = S[1];
   R[k] = (max ? a > b : a < b) ? ab : bb;
@@ -491,9 +496,10 @@ export function minMax32(k: number, max: boolean): void {
 
 export function minMax64(k: number, max: boolean): void {
   let al = A[2 * k], ah = A[2 * k + 1], bl = B[2 * k], bh = B[2 * k + 1];
-  if (isNaN64(ah, al) || isNaN64(bh, bl)) { pre |= IE; R[2 * k] = bl; R[2 * k + 1] = bh; return; }
-  if ((ah & 0x7ff00000) === 0 && ((ah & 0xfffff) | al) !== 0) { if (daz) { ah &= 0x80000000; al = 0; } else pre |= DE; }
-  if ((bh & 0x7ff00000) === 0 && ((bh & 0xfffff) | bl) !== 0) { if (daz) { bh &= 0x80000000; bl = 0; } else pre |= DE; }
+  const an = isNaN64(ah, al), bn = isNaN64(bh, bl);
+  if ((ah & 0x7ff00000) === 0 && ((ah & 0xfffff) | al) !== 0) { if (daz) { ah &= 0x80000000; al = 0; } else if (!bn) pre |= DE; }
+  if ((bh & 0x7ff00000) === 0 && ((bh & 0xfffff) | bl) !== 0) { if (daz) { bh &= 0x80000000; bl = 0; } else if (!an) pre |= DE; }
+  if (an || bn) { pre |= IE; R[2 * k] = bl; R[2 * k + 1] = bh; return; }
   FI[0] = al; FI[1] = ah;
   const a = F[0];
   FI[0] = bl; FI[1] = bh;

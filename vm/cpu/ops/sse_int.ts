@@ -12,7 +12,7 @@ import { defOp, Imm } from '../decoder.js';
 import type { Handler, Insn } from '../insn.js';
 import { Slot } from '../../regfile.js';
 import {
-  A, B, R, Form, formOf, loadA, loadAmm, loadB128, loadBmm, mmxCheck, mmxEnter, storeR, storeRmm, writeMM,
+  A, B, R, Form, formOf, loadA, loadAmm, loadB128, loadBmm, mmxBegin, mmxCheck, mmxEnter, storeR, storeRmm, writeMM,
 } from './sse_operand.js';
 
 type Kernel = (n: number) => void;
@@ -282,7 +282,7 @@ for (const [opc, kern] of [[0xd1, psrlw], [0xd2, psrld], [0xd3, psrlq], [0xe1, p
 // Shift groups 0F 71 (words), 72 (dwords), 73 (qwords, and 66 /3 psrldq, /7 pslldq): rm, imm8.
 function shiftImmMm(kern: Kernel): Handler {
   return (c, i) => {
-    mmxCheck(c); mmxEnter(c);
+    mmxBegin(c);
     const o = Slot.ST + 4 * (i.rm & 7);
     A[0] = c.r[o]; A[1] = c.r[o + 1];
     count = i.imm;
@@ -347,7 +347,7 @@ function pshufw(c: Cpu, i: Insn): void {
 
 /** pextrw r32, mm/xmm, imm8: zero-extended into the general register. */
 function pextrwMm(c: Cpu, i: Insn): void {
-  mmxCheck(c); mmxEnter(c);
+  mmxBegin(c);
   const o = Slot.ST + 4 * (i.rm & 7), s = i.imm & 3;
   c.r[i.reg * 2] = (c.r[o + (s >> 1)] >>> ((s & 1) * 16)) & 0xffff;
   c.r[i.reg * 2 + 1] = 0;
@@ -367,8 +367,7 @@ op(0xc5, (i) => {
 function pinsrwMm(c: Cpu, i: Insn): void {
   mmxCheck(c);
   const v = i.mod === 3 ? c.r[i.rm * 2] & 0xffff : c.m.read16(i.ea(c, i));
-  mmxEnter(c);
-  loadAmm(c, i);
+  mmxEnter(c); loadAmm(c, i);
   R[0] = A[0]; R[1] = A[1];
   R16[i.imm & 3] = v;
   storeRmm(c, i);

@@ -7,7 +7,7 @@ import type { Cpu } from '../cpu.js';
 import { defOp, Imm } from '../decoder.js';
 import { Seg, type Handler, type Insn } from '../insn.js';
 import {
-  B, eaAligned, formOf, mmxCheck, mmxEnter, readMem128, writeMem128, writeMM,
+  B, eaAligned, formOf, mmxBegin, mmxCheck, mmxEnter, mmxTopZero, readMem128, writeMem128, writeMM,
 } from './sse_operand.js';
 import { Slot } from '../../regfile.js';
 
@@ -145,8 +145,11 @@ function movdFromMm(c: Cpu, i: Insn): void {
   mmxCheck(c);
   const s = Slot.ST + 4 * (i.reg & 7);
   if (i.mod === 3) { c.r[i.rm * 2] = c.r[s]; c.r[i.rm * 2 + 1] = i.rexW ? c.r[s + 1] : 0; }
-  else if (i.rexW) c.m.write64(i.ea(c, i), c.r[s], c.r[s + 1]);
-  else c.m.write32(i.ea(c, i), c.r[s]);
+  else {
+    mmxTopZero(c);
+    if (i.rexW) c.m.write64(i.ea(c, i), c.r[s], c.r[s + 1]);
+    else c.m.write32(i.ea(c, i), c.r[s]);
+  }
   mmxEnter(c);
 }
 /** movq mm, mm/m64 (0F 6F). */
@@ -163,21 +166,19 @@ function movqStoreMm(c: Cpu, i: Insn): void {
   mmxCheck(c);
   const s = Slot.ST + 4 * (i.reg & 7);
   const lo = c.r[s], hi = c.r[s + 1];
-  if (i.mod !== 3) c.m.write64(i.ea(c, i), lo, hi);
+  if (i.mod !== 3) { mmxTopZero(c); c.m.write64(i.ea(c, i), lo, hi); }
   mmxEnter(c);
   if (i.mod === 3) writeMM(c, i.rm & 7, lo, hi);
 }
 /** movq2dq xmm, mm (F3 0F D6). */
 function movq2dq(c: Cpu, i: Insn): void {
-  mmxCheck(c);
-  mmxEnter(c);
+  mmxBegin(c);
   const s = Slot.ST + 4 * (i.rm & 7), x = c.xi32, d = i.reg * 4;
   x[d] = c.r[s]; x[d + 1] = c.r[s + 1]; x[d + 2] = 0; x[d + 3] = 0;
 }
 /** movdq2q mm, xmm (F2 0F D6). */
 function movdq2q(c: Cpu, i: Insn): void {
-  mmxCheck(c);
-  mmxEnter(c);
+  mmxBegin(c);
   const s = i.rm * 4;
   writeMM(c, i.reg & 7, c.xi32[s], c.xi32[s + 1]);
 }
@@ -203,8 +204,7 @@ function pmovmskbXmm(c: Cpu, i: Insn): void {
   c.r[i.reg * 2 + 1] = 0;
 }
 function pmovmskbMm(c: Cpu, i: Insn): void {
-  mmxCheck(c);
-  mmxEnter(c);
+  mmxBegin(c);
   const s = Slot.ST + 4 * (i.rm & 7);
   c.r[i.reg * 2] = signs4(c.r[s]) | (signs4(c.r[s + 1]) << 4);
   c.r[i.reg * 2 + 1] = 0;
@@ -232,12 +232,11 @@ function maskmovdqu(c: Cpu, i: Insn): void {
   maskStore(c, maskmovAddr(c, i), 16);
 }
 function maskmovq(c: Cpu, i: Insn): void {
-  mmxCheck(c);
+  mmxBegin(c);
   const s = Slot.ST + 4 * (i.reg & 7), m = Slot.ST + 4 * (i.rm & 7);
   maskData32[0] = c.r[s]; maskData32[1] = c.r[s + 1];
   maskBits32[0] = c.r[m]; maskBits32[1] = c.r[m + 1];
   maskStore(c, maskmovAddr(c, i), 8);
-  mmxEnter(c);
 }
 
 /** movnti m32/m64, r32/r64. */

@@ -91,19 +91,33 @@ export function storeR(c: Cpu, i: Insn): void {
 
 // --- mmx -----------------------------------------------------------------------------------------
 
-/**
- * The x87 -> MMX transition every MMX instruction makes once its operands are read (SDM Vol. 1,
- * 9.5): all tags valid, TOP = 0.
- */
+// Every MMX instruction reports a pending x87 exception first, as #MF: a status flag whose
+// control-word mask is clear, which is what FSW.ES summarises (fxrstor alone makes nothing
+// pending). It then switches the x87 unit to MMX state: all tags valid, TOP = 0 (SDM Vol. 1, 9.5).
+// Measured on hardware: a fault reading a memory operand leaves the x87 state alone; a fault
+// writing one (movd/movq/movntq) comes after TOP = 0 but before the tags change; #XM and a
+// maskmovq fault come after the whole switch.
+
+export function mmxCheck(c: Cpu): void {
+  if ((c.r[Slot.FSW] & ~c.r[Slot.FCW] & 0x3f) !== 0) c.raise(Vector.MF, 'pending x87 exception');
+}
+
+/** The switch to MMX state, once the operands are read. */
 export function mmxEnter(c: Cpu): void {
   const r = c.r;
   r[Slot.FTW] = 0xff;
   r[Slot.FSW] &= ~0x3800;
 }
 
-/** An MMX instruction first reports a pending unmasked x87 exception (FSW.ES) as #MF. */
-export function mmxCheck(c: Cpu): void {
-  if ((c.r[Slot.FSW] & 0x80) !== 0) c.raise(Vector.MF, 'pending x87 exception');
+/** Both, for instructions without a memory operand to read. */
+export function mmxBegin(c: Cpu): void {
+  mmxCheck(c);
+  mmxEnter(c);
+}
+
+/** The first half of the switch, before an MMX store. */
+export function mmxTopZero(c: Cpu): void {
+  c.r[Slot.FSW] &= ~0x3800;
 }
 
 /** Writes MMX register k: the mantissa of x87 physical register k, exponent and sign all ones. */

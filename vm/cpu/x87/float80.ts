@@ -1,14 +1,14 @@
 // Soft-float for the x87 80-bit extended-precision format: arithmetic, compares, rounding,
 // conversions and the x87-specific operations (fprem, fscale, fxtract, fxam), bit-exact with the
 // hardware including flags. The transcendental instructions live in transcendental.ts.
-// Pure ECMAScript: no BigInt, no allocation on any path (results go through caller-owned F80s).
+// Pure ECMAScript: no BigInt, and no allocation on any path (see "Working storage" below).
 //
 // A value is three numbers: `lo` and `hi` hold the 64-bit significand (the integer bit J is bit 31
 // of `hi`), `se` holds the sign (bit 15) and the biased exponent (bits 0..14), as in memory.
 // Every operation returns a status accumulator: the exception flags (bits 0..5, as in the x87
-// status word) OR the condition codes the instruction defines (C1 = rounded up for arithmetic;
-// C0/C2/C3 for compares and fxam; all four for fprem). The caller merges them into FSW.
-// Intel SDM Vol. 1 chapter 4.8 (encodings, NaNs) and 4.9 (exceptions), chapter 8 (x87).
+// status word) OR the condition codes the instruction defines (C1 = "rounded up" for anything
+// that rounds; C0/C2/C3 for compares and fxam; all four for fprem). The caller merges them
+// into FSW. Intel SDM Vol. 1, 4.8 (encodings, NaNs), 4.9 (exceptions) and chapter 8 (x87).
 
 /** An 80-bit extended-precision value; `lo`/`hi` are int32 halves of the significand. */
 export class F80 {
@@ -49,7 +49,7 @@ export const SW_C2 = 0x0400;
 export const SW_C3 = 0x4000;
 export const SW_CC = SW_C0 | SW_C1 | SW_C2 | SW_C3;
 
-// Compare results (condition codes as fcom sets them, SDM Vol. 2 FCOM table).
+// Compare results (condition codes as fcom sets them, SDM Vol. 2, FCOM).
 export const CMP_GREATER = 0;
 export const CMP_LESS = SW_C0;
 export const CMP_EQUAL = SW_C3;
@@ -61,7 +61,8 @@ export const RC_DOWN = 1;
 export const RC_UP = 2;
 export const RC_ZERO = 3;
 
-/** The control word's precision control (bits 8..9) as significand bits; 01 is reserved. */
+/** Precision control (control word bits 8..9) as significand bits. The reserved 01 behaves as
+ *  64 bits on the hardware. PC applies to fadd, fsub, fmul, fdiv and fsqrt only (SDM 8.1.5.2). */
 const PRECISION_BITS = [24, 64, 53, 64];
 export function precisionOf(cw: number): number {
   return PRECISION_BITS[(cw >> 8) & 3];
@@ -80,12 +81,12 @@ export const KIND_QNAN = 4;
 export const KIND_SNAN = 5;
 export const KIND_UNSUPPORTED = 6;
 
-/** hi/lo must be unsigned here (>>> 0). */
-export function kindOf(exp: number, hi: number, lo: number): number {
-  if (exp === 0) return (hi | lo) === 0 ? KIND_ZERO : KIND_DENORMAL;
+export function kindOf(a: F80): number {
+  const exp = a.se & 0x7fff, hi = a.hi >>> 0;
+  if (exp === 0) return (a.hi | a.lo) === 0 ? KIND_ZERO : KIND_DENORMAL;
   if (hi < 0x80000000) return KIND_UNSUPPORTED;
   if (exp !== 0x7fff) return KIND_NORMAL;
-  if (hi === 0x80000000 && lo === 0) return KIND_INF;
+  if (hi === 0x80000000 && a.lo === 0) return KIND_INF;
   return hi >= 0xc0000000 ? KIND_QNAN : KIND_SNAN;
 }
 function isNaNKind(k: number): boolean {
@@ -93,25 +94,25 @@ function isNaNKind(k: number): boolean {
 }
 
 const TWO32 = 4294967296;
+const INV_65536 = 1 / 65536; // multiplying by it is exact, and cheaper than dividing
 const BIAS = 16383;
 
 // ---------------------------------------------------------------------------------------------
-// Multi-word helpers. JS has no multiple return values, so helpers leave results in small
-// module-level Float64Arrays (read them right after the call). Not module `let`s: V8 boxes a
-// number stored in a module variable, allocating, unless it is a small integer, and these are
-// full 32-bit words. Words are unsigned numbers in [0, 2^32).
+// Working storage. Significand words are unsigned 32-bit numbers, mostly above V8's small-
+// integer range, so V8 boxes them (allocates) whenever they are passed to or returned from a
+// call that is not inlined, or stored in a module `let`. The helpers below therefore work in
+// place on one Float64Array, `sig`, and only exponents, signs and flags (small integers) cross
+// calls. `sig` holds a 96-bit significand, most significant word first: the value is
+// sign x (sig / 2^95) x 2^(exp - 16383), so with sig[0] bit 31 set it is 1.f x 2^(exp - bias).
 
-/** shiftRightJam96 / shiftLeft96 result: [w2, w1, w0]. */
-const sh = new Float64Array(3);
+const sig = new Float64Array(3);
 
-/** (a2:a1:a0) >> n, with every bit shifted out ORed into bit 0 ("jamming"). */
-function shiftRightJam96(a2: number, a1: number, a0: number, n: number): void {
-  if (n <= 0) {
-    sh[0] = a2; sh[1] = a1; sh[2] = a0;
-    return;
-  }
+/** sig >>= n, every bit shifted out ORed into bit 0 ("jamming"). */
+function shiftRightJam96(n: number): void {
+  if (n <= 0) return;
+  let a2 = sig[0], a1 = sig[1], a0 = sig[2];
   if (n >= 96) {
-    sh[0] = 0; sh[1] = 0; sh[2] = (a2 | a1 | a0) !== 0 ? 1 : 0;
+    sig[0] = 0; sig[1] = 0; sig[2] = a2 !== 0 || a1 !== 0 || a0 !== 0 ? 1 : 0;
     return;
   }
   let sticky = 0;
@@ -126,57 +127,55 @@ function shiftRightJam96(a2: number, a1: number, a0: number, n: number): void {
     a1 = ((a1 >>> n) | (a2 << (32 - n))) >>> 0;
     a2 = a2 >>> n;
   }
-  sh[0] = a2; sh[1] = a1; sh[2] = (a0 | (sticky !== 0 ? 1 : 0)) >>> 0;
+  sig[0] = a2; sig[1] = a1; sig[2] = (a0 | (sticky !== 0 ? 1 : 0)) >>> 0;
 }
 
-/** (a2:a1:a0) << n for 0 <= n < 96, nothing shifted out. */
-function shiftLeft96(a2: number, a1: number, a0: number, n: number): void {
-  while (n >= 32) {
+/** Shifts sig left until bit 95 is set (sig nonzero); returns the shift. */
+function normalize96(): number {
+  let a2 = sig[0], a1 = sig[1], a0 = sig[2];
+  let n = 0;
+  while (a2 === 0) {
     a2 = a1; a1 = a0; a0 = 0;
-    n -= 32;
+    n += 32;
   }
-  if (n > 0) {
-    a2 = ((a2 << n) | (a1 >>> (32 - n))) >>> 0;
-    a1 = ((a1 << n) | (a0 >>> (32 - n))) >>> 0;
-    a0 = (a0 << n) >>> 0;
+  const k = Math.clz32(a2);
+  if (k > 0) {
+    a2 = ((a2 << k) | (a1 >>> (32 - k))) >>> 0;
+    a1 = ((a1 << k) | (a0 >>> (32 - k))) >>> 0;
+    a0 = (a0 << k) >>> 0;
   }
-  sh[0] = a2; sh[1] = a1; sh[2] = a0;
+  sig[0] = a2; sig[1] = a1; sig[2] = a0;
+  return n + k;
 }
 
-function clz96(a2: number, a1: number, a0: number): number {
-  if (a2 !== 0) return Math.clz32(a2);
-  if (a1 !== 0) return 32 + Math.clz32(a1);
-  return 64 + Math.clz32(a0);
+/**
+ * Normalizes the finite nonzero 64-bit significand in sig[0]:sig[1] (sig[2] = 0) with biased
+ * exponent `exp`, returning the new exponent: a denormal's exponent is taken as 1, so the
+ * result may drop below 1; a pseudo-denormal comes out as exponent 1, J = 1.
+ */
+function normalize64(exp: number): number {
+  if (exp === 0) exp = 1;
+  let hi = sig[0], lo = sig[1];
+  if (hi >= 0x80000000) return exp;
+  let n: number;
+  if (hi !== 0) {
+    n = Math.clz32(hi);
+    hi = ((hi << n) | (lo >>> (32 - n))) >>> 0;
+    lo = (lo << n) >>> 0;
+  } else {
+    n = Math.clz32(lo);
+    hi = (lo << n) >>> 0;
+    lo = 0;
+    n += 32;
+  }
+  sig[0] = hi; sig[1] = lo;
+  return exp - n;
 }
 
-/** mul64 result: 128 bits as four words, least significant first. */
-const pr = new Float64Array(4);
-
-/** 64 x 64 -> 128-bit product into pr[3]:pr[2]:pr[1]:pr[0], from 16-bit pieces so every partial product
- *  and column sum stays exact in a double (each column < 2^35). `& 0xffff` takes a column's
- *  low digit exactly even above 2^32, since ToInt32 reduces modulo 2^32. */
-function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
-  const a0 = aLo & 0xffff, a1 = aLo >>> 16, a2 = aHi & 0xffff, a3 = aHi >>> 16;
-  const b0 = bLo & 0xffff, b1 = bLo >>> 16, b2 = bHi & 0xffff, b3 = bHi >>> 16;
-  let t = a0 * b0;
-  const d0 = t & 0xffff;
-  t = (t - d0) / 65536 + a0 * b1 + a1 * b0;
-  const d1 = t & 0xffff;
-  t = (t - d1) / 65536 + a0 * b2 + a1 * b1 + a2 * b0;
-  const d2 = t & 0xffff;
-  t = (t - d2) / 65536 + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
-  const d3 = t & 0xffff;
-  t = (t - d3) / 65536 + a1 * b3 + a2 * b2 + a3 * b1;
-  const d4 = t & 0xffff;
-  t = (t - d4) / 65536 + a2 * b3 + a3 * b2;
-  const d5 = t & 0xffff;
-  t = (t - d5) / 65536 + a3 * b3;
-  const d6 = t & 0xffff;
-  const d7 = (t - d6) / 65536;
-  pr[0] = d1 * 65536 + d0;
-  pr[1] = d3 * 65536 + d2;
-  pr[2] = d5 * 65536 + d4;
-  pr[3] = d7 * 65536 + d6;
+/** Loads an operand's significand into sig (sig[2] = 0) and returns its normalized exponent. */
+function loadNormalized(a: F80): number {
+  sig[0] = a.hi >>> 0; sig[1] = a.lo >>> 0; sig[2] = 0;
+  return normalize64(a.se & 0x7fff);
 }
 
 // Long division on 16-bit digits (Knuth, TAOCP 4.3.1 algorithm D, as in Hacker's Delight
@@ -187,7 +186,7 @@ export const divV = new Int32Array(8);
 export const divQ = new Int32Array(16);
 
 /** divU[0..m-1] / divV[0..n-1], n >= 2, divV[n-1] >= 0x8000, divU[m] must be 0.
- *  Quotient digits in divQ[0..m-n], remainder in divU[0..n-1]. */
+ *  Quotient digits in divQ[0..m-n], remainder in divU[0..n-1]. Shared. */
 export function divideDigits(m: number, n: number): void {
   const vTop = divV[n - 1], vNext = divV[n - 2];
   for (let j = m - n; j >= 0; j--) {
@@ -224,39 +223,31 @@ export function divideDigits(m: number, n: number): void {
   }
 }
 
-function putDigits(arr: Int32Array, at: number, word: number): void {
-  arr[at] = word & 0xffff;
-  arr[at + 1] = word >>> 16;
-}
-function getWord(arr: Int32Array, at: number): number {
-  return arr[at + 1] * 65536 + arr[at];
-}
-
 // ---------------------------------------------------------------------------------------------
-// Rounding. A finite nonzero value is sign x (w2:w1:w0 / 2^95) x 2^(exp - bias), w2 bit 31 set,
-// `exp` any integer. It is rounded to `precision` significant bits (24, 53 or 64) within an
-// exponent field that saturates at `maxExp` (0x7fff here; 0x7ff and 0xff reuse this for fst to
-// double/single after rebiasing). Tininess is detected after rounding and, with underflow masked,
-// UE is raised only when the tiny result is also inexact (SDM Vol. 1, 4.9.1.5; the same choice
-// as Berkeley SoftFloat's 8086 specialisation). The result is left in rnd[0], rnd[1], rnd[2].
+// Rounding. The finite nonzero value in sig (bit 95 set) with any integer `exp` is rounded to
+// `precision` significant bits (24, 53 or 64) in an exponent field that saturates at `maxExp`
+// (0x7fff; fst to double/single reuses this with 0x7ff and 0xff after rebiasing). Tininess is
+// detected after rounding, and with underflow masked UE is raised only when the tiny result is
+// also inexact (SDM Vol. 1, 4.9.1.5; Berkeley SoftFloat's 8086 specialisation makes the same
+// choices). The result is left in sig[0]:sig[1] with its exponent field in `roundedExp`.
 
-/** roundPack result: [exponent field, significand hi, significand lo]. */
-const rnd = new Float64Array(3);
+let roundedExp = 0; // small integer: safe in a module variable
 
 /** 0: exact, 1: inexact and truncated, 2: inexact and rounded up (magnitude incremented). */
-function roundDecision(sign: number, w2: number, w1: number, w0: number, precision: number, rc: number): number {
-  let discTop: number, halfTop: number, rest: number, lsb: number;
+function roundDecision(sign: number, precision: number, rc: number): number {
+  const w2 = sig[0], w1 = sig[1], w0 = sig[2];
+  let discTop: number, halfTop: number, rest: boolean, lsb: number;
   if (precision === 64) {
-    discTop = w0; halfTop = 0x80000000; rest = 0; lsb = w1 & 1;
+    discTop = w0; halfTop = 0x80000000; rest = false; lsb = w1 & 1;
   } else if (precision === 53) {
-    discTop = w1 & 0x7ff; halfTop = 0x400; rest = w0; lsb = (w1 >>> 11) & 1;
+    discTop = w1 & 0x7ff; halfTop = 0x400; rest = w0 !== 0; lsb = (w1 >>> 11) & 1;
   } else {
-    discTop = w2 & 0xff; halfTop = 0x80; rest = (w1 | w0); lsb = (w2 >>> 8) & 1;
+    discTop = w2 & 0xff; halfTop = 0x80; rest = w1 !== 0 || w0 !== 0; lsb = (w2 >>> 8) & 1;
   }
-  if (discTop === 0 && rest === 0) return 0;
+  if (discTop === 0 && !rest) return 0;
   let up: boolean;
   switch (rc) {
-    case RC_NEAREST: up = discTop > halfTop || (discTop === halfTop && (rest !== 0 || lsb !== 0)); break;
+    case RC_NEAREST: up = discTop > halfTop || (discTop === halfTop && (rest || lsb !== 0)); break;
     case RC_DOWN: up = sign !== 0; break;
     case RC_UP: up = sign === 0; break;
     default: up = false;
@@ -264,54 +255,47 @@ function roundDecision(sign: number, w2: number, w1: number, w0: number, precisi
   return up ? 2 : 1;
 }
 
-function keptBitsAllOnes(w2: number, w1: number, precision: number): boolean {
+function keptBitsAllOnes(precision: number): boolean {
+  const w2 = sig[0], w1 = sig[1];
   if (precision === 64) return w2 === 0xffffffff && w1 === 0xffffffff;
   if (precision === 53) return w2 === 0xffffffff && (w1 >>> 11) === 0x1fffff;
   return (w2 >>> 8) === 0xffffff;
 }
 
-function roundPack(sign: number, exp: number, w2: number, w1: number, w0: number,
-  precision: number, maxExp: number, rc: number): number {
+function roundPack(sign: number, exp: number, precision: number, maxExp: number, rc: number): number {
   let flags = 0;
   let tiny = false;
   if (exp <= 0) {
     // Tiny after rounding unless rounding with an unbounded exponent reaches 2^emin.
-    tiny = exp < 0 || !(keptBitsAllOnes(w2, w1, precision) &&
-      roundDecision(sign, w2, w1, w0, precision, rc) === 2);
-    shiftRightJam96(w2, w1, w0, 1 - exp);
-    w2 = sh[0]; w1 = sh[1]; w0 = sh[2];
+    tiny = exp < 0 || !(keptBitsAllOnes(precision) && roundDecision(sign, precision, rc) === 2);
+    shiftRightJam96(1 - exp);
     exp = 0;
   }
-  const decision = roundDecision(sign, w2, w1, w0, precision, rc);
+  const decision = roundDecision(sign, precision, rc);
+  let w2 = sig[0], w1 = sig[1];
   if (decision !== 0) {
     flags = FLAG_PE;
     if (tiny) flags |= FLAG_UE;
     // Clear the discarded bits, then add one unit in the last kept place if rounding up.
-    let ulp: number;
-    if (precision === 64) {
-      ulp = 1;
-    } else if (precision === 53) {
+    if (precision === 53) {
       w1 = (w1 & 0xfffff800) >>> 0;
-      ulp = 0x800;
-    } else {
+    } else if (precision === 24) {
       w2 = (w2 & 0xffffff00) >>> 0;
       w1 = 0;
-      ulp = 0x100;
     }
-    w0 = 0;
     if (decision === 2) {
       flags |= SW_C1;
       if (precision === 24) {
-        w2 += ulp;
+        w2 += 0x100;
       } else {
-        w1 += ulp;
+        w1 += precision === 64 ? 1 : 0x800;
         if (w1 >= TWO32) {
           w1 -= TWO32;
           w2 += 1;
         }
       }
       if (w2 >= TWO32) {
-        // Carry out of the significand: 1.111..1 rounded up to 10.000..0.
+        // Carry out of the significand: 1.11..1 rounded up to 10.00..0.
         w2 = 0x80000000;
         exp++;
       }
@@ -322,7 +306,7 @@ function roundPack(sign: number, exp: number, w2: number, w1: number, w0: number
     if (w2 >= 0x80000000) exp = 1;
   } else if (exp >= maxExp) {
     // Overflow (masked): infinity, or the largest finite value when rounding toward zero
-    // from this side (SDM Vol. 1, 4.9.1.4, table 4-10).
+    // from this side (SDM Vol. 1, 4.9.1.4 and table 4-10).
     flags = FLAG_OE | FLAG_PE;
     if (rc === RC_NEAREST || (rc === RC_UP && sign === 0) || (rc === RC_DOWN && sign !== 0)) {
       exp = maxExp; w2 = 0x80000000; w1 = 0;
@@ -333,38 +317,34 @@ function roundPack(sign: number, exp: number, w2: number, w1: number, w0: number
       w1 = precision === 64 ? 0xffffffff : precision === 53 ? 0xfffff800 : 0;
     }
   }
-  rnd[0] = exp; rnd[1] = w2; rnd[2] = w1;
+  sig[0] = w2; sig[1] = w1; sig[2] = 0;
+  roundedExp = exp;
   return flags;
 }
 
-/** Rounds to the x87 format and stores into `out`. `w2` bit 31 must be set. */
-function packRounded(out: F80, sign: number, exp: number, w2: number, w1: number, w0: number,
-  precision: number, rc: number): number {
-  const flags = roundPack(sign, exp, w2, w1, w0, precision, 0x7fff, rc);
-  out.se = (sign << 15) | rnd[0];
-  out.hi = rnd[1] | 0;
-  out.lo = rnd[2] | 0;
+/** Normalizes, rounds and stores the value in sig (sig[2] carrying sticky bits in bit 0); a
+ *  zero significand stores a zero of that sign. */
+function roundPackF80(out: F80, sign: number, exp: number, precision: number, rc: number): number {
+  if (sig[0] === 0 && sig[1] === 0 && sig[2] === 0) {
+    out.se = sign << 15; out.hi = 0; out.lo = 0;
+    return 0;
+  }
+  if (sig[0] < 0x80000000) exp -= normalize96();
+  const flags = roundPack(sign, exp, precision, 0x7fff, rc);
+  out.se = (sign << 15) | roundedExp;
+  out.hi = sig[0] | 0;
+  out.lo = sig[1] | 0;
   return flags;
 }
 
 /**
- * Normalizes, rounds and stores sign x (w2:w1:w0 / 2^95) x 2^(exp - 16383), where w0 carries
- * sticky bits in its low bit. A zero significand stores a zero of that sign. Shared with
- * transcendental.ts.
+ * Rounds sign x (w2:w1:w0 / 2^95) x 2^(exp - 16383) to the 80-bit format and stores it; w0
+ * carries sticky bits in its low bit. Shared with transcendental.ts.
  */
-export function roundPackF80(out: F80, sign: number, exp: number, w2: number, w1: number, w0: number,
+export function packF80(out: F80, sign: number, exp: number, w2: number, w1: number, w0: number,
   precision: number, rc: number): number {
-  if (w2 === 0 && w1 === 0 && w0 === 0) {
-    out.se = sign << 15; out.hi = 0; out.lo = 0;
-    return 0;
-  }
-  const n = clz96(w2, w1, w0);
-  if (n !== 0) {
-    shiftLeft96(w2, w1, w0, n);
-    w2 = sh[0]; w1 = sh[1]; w0 = sh[2];
-    exp -= n;
-  }
-  return packRounded(out, sign, exp, w2, w1, w0, precision, rc);
+  sig[0] = w2; sig[1] = w1; sig[2] = w0;
+  return roundPackF80(out, sign, exp, precision, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,13 +361,13 @@ function setInfinity(out: F80, sign: number): void {
 function setZero(out: F80, sign: number): void {
   out.se = sign << 15; out.hi = 0; out.lo = 0;
 }
-function setQuieted(out: F80, se: number, hi: number, lo: number): void {
-  out.se = se; out.hi = (hi | 0x40000000) | 0; out.lo = lo | 0;
+function setQuieted(out: F80, nan: F80): void {
+  out.se = nan.se; out.hi = nan.hi | 0x40000000; out.lo = nan.lo;
 }
 
 /** A NaN operand (SDM Vol. 1, 4.8.3.5 and table 4-7): an SNaN is quieted with IE. Shared. */
-export function propagateNaN1(se: number, hi: number, lo: number, kind: number, out: F80): number {
-  setQuieted(out, se, hi, lo);
+export function propagateNaN1(a: F80, kind: number, out: F80): number {
+  setQuieted(out, a);
   return kind === KIND_SNAN ? FLAG_IE : 0;
 }
 
@@ -396,79 +376,50 @@ export function propagateNaN1(se: number, hi: number, lo: number, kind: number, 
  * two NaNs of one kind give the one with the larger significand (the positive one if equal);
  * one NaN gives that NaN. The result is quiet; any SNaN raises IE. Shared.
  */
-export function propagateNaN2(aSe: number, aHi: number, aLo: number, aKind: number,
-  bSe: number, bHi: number, bLo: number, bKind: number, out: F80): number {
+export function propagateNaN2(a: F80, aKind: number, b: F80, bKind: number, out: F80): number {
   const flags = aKind === KIND_SNAN || bKind === KIND_SNAN ? FLAG_IE : 0;
   let pickA: boolean;
-  const aNaN = isNaNKind(aKind), bNaN = isNaNKind(bKind);
-  if (aNaN && bNaN) {
+  if (isNaNKind(aKind) && isNaNKind(bKind)) {
     if (aKind !== bKind) {
       pickA = aKind === KIND_QNAN;
     } else {
-      const aMag = aHi & 0x7fffffff, bMag = bHi & 0x7fffffff;
+      const aMag = a.hi & 0x7fffffff, bMag = b.hi & 0x7fffffff;
+      const aLo = a.lo >>> 0, bLo = b.lo >>> 0;
       if (aMag !== bMag) pickA = aMag > bMag;
       else if (aLo !== bLo) pickA = aLo > bLo;
-      else pickA = aSe <= bSe;
+      else pickA = a.se <= b.se;
     }
   } else {
-    pickA = aNaN;
+    pickA = isNaNKind(aKind);
   }
-  if (pickA) setQuieted(out, aSe, aHi, aLo);
-  else setQuieted(out, bSe, bHi, bLo);
+  setQuieted(out, pickA ? a : b);
   return flags;
 }
 
-/** normalize result: [biased exponent (below 1 for denormals), significand hi, lo]. */
-const nrm = new Float64Array(3);
-
-/** Normalizes a finite nonzero significand; a denormal's exponent is taken as 1, so the
- *  result exponent may drop below 1. Pseudo-denormals come out as exponent 1, J = 1. */
-function normalize(exp: number, hi: number, lo: number): void {
-  if (exp === 0) exp = 1;
-  if (hi >= 0x80000000) {
-    nrm[1] = hi; nrm[2] = lo; nrm[0] = exp;
-    return;
-  }
-  let n: number;
-  if (hi !== 0) {
-    n = Math.clz32(hi);
-    hi = ((hi << n) | (lo >>> (32 - n))) >>> 0;
-    lo = (lo << n) >>> 0;
-  } else {
-    n = Math.clz32(lo);
-    hi = (lo << n) >>> 0;
-    lo = 0;
-    n += 32;
-  }
-  nrm[1] = hi; nrm[2] = lo; nrm[0] = exp - n;
-}
-
 // ---------------------------------------------------------------------------------------------
-// fadd / fsub (and fsubr, fiadd... by swapping or converting operands first).
+// fadd / fsub (fsubr, fiadd, fadd m64... by swapping or converting operands first)
 
 export function f80Add(a: F80, b: F80, cw: number, out: F80): number {
-  return addSub(a.se, a.hi >>> 0, a.lo >>> 0, b.se, b.hi >>> 0, b.lo >>> 0, 0, cw, out);
+  return addSub(a, b, 0, cw, out);
 }
 
 /** a - b. */
 export function f80Sub(a: F80, b: F80, cw: number, out: F80): number {
-  return addSub(a.se, a.hi >>> 0, a.lo >>> 0, b.se, b.hi >>> 0, b.lo >>> 0, 1, cw, out);
+  return addSub(a, b, 1, cw, out);
 }
 
-function addSub(aSe: number, aHi: number, aLo: number, bSe: number, bHi: number, bLo: number,
-  negateB: number, cw: number, out: F80): number {
-  const aExp = aSe & 0x7fff, bExp = bSe & 0x7fff;
-  const aKind = kindOf(aExp, aHi, aLo), bKind = kindOf(bExp, bHi, bLo);
-  let aSign = aSe >>> 15;
-  let bSign = (bSe >>> 15) ^ negateB;
+function addSub(a: F80, b: F80, negateB: number, cw: number, out: F80): number {
+  const aKind = kindOf(a), bKind = kindOf(b);
+  let aSign = a.se >>> 15;
+  let bSign = (b.se >>> 15) ^ negateB;
   const rc = (cw >> 10) & 3;
   if (aKind >= KIND_INF || bKind >= KIND_INF) {
     if (aKind === KIND_UNSUPPORTED || bKind === KIND_UNSUPPORTED) return setIndefinite(out);
     // A NaN keeps its own sign: fsub does not negate it.
-    if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(aSe, aHi, aLo, aKind, bSe, bHi, bLo, bKind, out);
+    if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(a, aKind, b, bKind, out);
     const flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
     if (aKind === KIND_INF && bKind === KIND_INF) {
-      if (aSign !== bSign) return flags | setIndefinite(out);
+      if (aSign !== bSign) return flags | setIndefinite(out); // inf - inf
       setInfinity(out, aSign);
       return flags;
     }
@@ -482,8 +433,11 @@ function addSub(aSe: number, aHi: number, aLo: number, bSe: number, bHi: number,
     return flags;
   }
   const precision = PRECISION_BITS[(cw >> 8) & 3];
-  // Denormals and zeros take exponent 1 (their scale), unnormalized.
-  let ea = aExp === 0 ? 1 : aExp, eb = bExp === 0 ? 1 : bExp;
+  // Denormals and zeros have the scale of exponent 1; they are added unnormalized.
+  let ea = a.se & 0x7fff, eb = b.se & 0x7fff;
+  if (ea === 0) ea = 1;
+  if (eb === 0) eb = 1;
+  let aHi = a.hi >>> 0, aLo = a.lo >>> 0, bHi = b.hi >>> 0, bLo = b.lo >>> 0;
   // Order so that |a| >= |b|.
   if (ea < eb || (ea === eb && (aHi < bHi || (aHi === bHi && aLo < bLo)))) {
     let t = ea; ea = eb; eb = t;
@@ -491,8 +445,9 @@ function addSub(aSe: number, aHi: number, aLo: number, bSe: number, bHi: number,
     t = aLo; aLo = bLo; bLo = t;
     t = aSign; aSign = bSign; bSign = t;
   }
-  shiftRightJam96(bHi, bLo, 0, ea - eb);
-  const b2 = sh[0], b1 = sh[1], b0 = sh[2];
+  sig[0] = bHi; sig[1] = bLo; sig[2] = 0;
+  shiftRightJam96(ea - eb);
+  const b2 = sig[0], b1 = sig[1], b0 = sig[2];
   let t2: number, t1: number, t0: number;
   let exp = ea;
   if (aSign === bSign) {
@@ -510,6 +465,8 @@ function addSub(aSe: number, aHi: number, aLo: number, bSe: number, bHi: number,
       exp++;
     }
   } else {
+    // At most one place of cancellation loses guard bits when ea > eb, so 32 guard bits plus
+    // sticky are plenty; when ea = eb the difference is exact.
     let borrow = 0;
     t0 = -b0;
     if (t0 < 0) { t0 += TWO32; borrow = 1; }
@@ -522,21 +479,19 @@ function addSub(aSe: number, aHi: number, aLo: number, bSe: number, bHi: number,
       return flags;
     }
   }
-  return flags | roundPackF80(out, aSign, exp, t2, t1, t0, precision, rc);
+  sig[0] = t2; sig[1] = t1; sig[2] = t0;
+  return flags | roundPackF80(out, aSign, exp, precision, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
 // fmul
 
 export function f80Mul(a: F80, b: F80, cw: number, out: F80): number {
-  const aSe = a.se, aHi = a.hi >>> 0, aLo = a.lo >>> 0;
-  const bSe = b.se, bHi = b.hi >>> 0, bLo = b.lo >>> 0;
-  const aExp = aSe & 0x7fff, bExp = bSe & 0x7fff;
-  const aKind = kindOf(aExp, aHi, aLo), bKind = kindOf(bExp, bHi, bLo);
-  const sign = (aSe ^ bSe) >>> 15;
+  const aKind = kindOf(a), bKind = kindOf(b);
+  const sign = (a.se ^ b.se) >>> 15;
   if (aKind >= KIND_INF || bKind >= KIND_INF) {
     if (aKind === KIND_UNSUPPORTED || bKind === KIND_UNSUPPORTED) return setIndefinite(out);
-    if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(aSe, aHi, aLo, aKind, bSe, bHi, bLo, bKind, out);
+    if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(a, aKind, b, bKind, out);
     const flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
     if (aKind === KIND_ZERO || bKind === KIND_ZERO) return flags | setIndefinite(out); // 0 x inf
     setInfinity(out, sign);
@@ -547,13 +502,38 @@ export function f80Mul(a: F80, b: F80, cw: number, out: F80): number {
     setZero(out, sign);
     return flags;
   }
-  normalize(aExp, aHi, aLo);
-  const ea = nrm[0], ah = nrm[1], al = nrm[2];
-  normalize(bExp, bHi, bLo);
-  mul64(ah, al, nrm[1], nrm[2]);
+  const ea = loadNormalized(a);
+  const aHi = sig[0], aLo = sig[1];
+  const eb = loadNormalized(b);
+  const bHi = sig[0], bLo = sig[1];
+  // The 128-bit product from 16-bit pieces: every partial product and column sum stays exact
+  // in a double (a column is below 2^35), and `& 0xffff` takes a column's low digit exactly
+  // even above 2^32, since ToInt32 reduces modulo 2^32.
+  const a0 = aLo & 0xffff, a1 = aLo >>> 16, a2 = aHi & 0xffff, a3 = aHi >>> 16;
+  const b0 = bLo & 0xffff, b1 = bLo >>> 16, b2 = bHi & 0xffff, b3 = bHi >>> 16;
+  let t = a0 * b0;
+  const d0 = t & 0xffff;
+  t = (t - d0) * INV_65536 + a0 * b1 + a1 * b0;
+  const d1 = t & 0xffff;
+  t = (t - d1) * INV_65536 + a0 * b2 + a1 * b1 + a2 * b0;
+  const d2 = t & 0xffff;
+  t = (t - d2) * INV_65536 + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
+  const d3 = t & 0xffff;
+  t = (t - d3) * INV_65536 + a1 * b3 + a2 * b2 + a3 * b1;
+  const d4 = t & 0xffff;
+  t = (t - d4) * INV_65536 + a2 * b3 + a3 * b2;
+  const d5 = t & 0xffff;
+  t = (t - d5) * INV_65536 + a3 * b3;
+  const d6 = t & 0xffff;
+  const d7 = (t - d6) * INV_65536;
+  // Top 96 bits, the low 32 as sticky. The product of two significands in [1, 2) is in
+  // [1, 4): exponent ea + eb - bias + 1 when bit 127 is set, which roundPackF80 adjusts.
+  sig[0] = d7 * 65536 + d6;
+  sig[1] = d5 * 65536 + d4;
+  sig[2] = d1 !== 0 || d0 !== 0 ? ((d3 << 16) | d2 | 1) >>> 0 : d3 * 65536 + d2;
   const rc = (cw >> 10) & 3;
   const precision = PRECISION_BITS[(cw >> 8) & 3];
-  return flags | roundPackF80(out, sign, ea + nrm[0] - 16382, pr[3], pr[2], (pr[1] | (pr[0] !== 0 ? 1 : 0)) >>> 0, precision, rc);
+  return flags | roundPackF80(out, sign, ea + eb - 16382, precision, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,14 +541,11 @@ export function f80Mul(a: F80, b: F80, cw: number, out: F80): number {
 
 /** a / b. */
 export function f80Div(a: F80, b: F80, cw: number, out: F80): number {
-  const aSe = a.se, aHi = a.hi >>> 0, aLo = a.lo >>> 0;
-  const bSe = b.se, bHi = b.hi >>> 0, bLo = b.lo >>> 0;
-  const aExp = aSe & 0x7fff, bExp = bSe & 0x7fff;
-  const aKind = kindOf(aExp, aHi, aLo), bKind = kindOf(bExp, bHi, bLo);
-  const sign = (aSe ^ bSe) >>> 15;
+  const aKind = kindOf(a), bKind = kindOf(b);
+  const sign = (a.se ^ b.se) >>> 15;
   if (aKind >= KIND_INF || bKind >= KIND_INF) {
     if (aKind === KIND_UNSUPPORTED || bKind === KIND_UNSUPPORTED) return setIndefinite(out);
-    if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(aSe, aHi, aLo, aKind, bSe, bHi, bLo, bKind, out);
+    if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(a, aKind, b, bKind, out);
     const flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
     if (aKind === KIND_INF) {
       if (bKind === KIND_INF) return flags | setIndefinite(out);
@@ -585,49 +562,43 @@ export function f80Div(a: F80, b: F80, cw: number, out: F80): number {
     setInfinity(out, sign);
     return FLAG_ZE;
   }
-  let flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
+  const flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
   if (aKind === KIND_ZERO) {
     setZero(out, sign);
     return flags;
   }
-  normalize(aExp, aHi, aLo);
-  const ea = nrm[0], ah = nrm[1], al = nrm[2];
-  normalize(bExp, bHi, bLo);
-  const eb = nrm[0];
-  // q = floor(A * 2^96 / B): 96 or 97 significant bits, the rest sticky.
+  const ea = loadNormalized(a);
+  const aHi = sig[0], aLo = sig[1];
+  const eb = loadNormalized(b);
+  // q = floor(A * 2^96 / B): 96 or 97 significant bits, the remainder sticky.
   divU.fill(0);
-  putDigits(divU, 6, al);
-  putDigits(divU, 8, ah);
-  putDigits(divV, 0, nrm[2]);
-  putDigits(divV, 2, nrm[1]);
+  divU[6] = aLo & 0xffff; divU[7] = aLo >>> 16; divU[8] = aHi & 0xffff; divU[9] = aHi >>> 16;
+  divV[0] = sig[1] & 0xffff; divV[1] = sig[1] >>> 16; divV[2] = sig[0] & 0xffff; divV[3] = sig[0] >>> 16;
   divideDigits(10, 4);
   const sticky = (divU[0] | divU[1] | divU[2] | divU[3]) !== 0 ? 1 : 0;
-  let q3 = divQ[6];
-  let q2 = getWord(divQ, 4), q1 = getWord(divQ, 2), q0 = (getWord(divQ, 0) | sticky) >>> 0;
+  // 96 or 97 bits: the low 96 first, then the top bit (divQ[6] is 0 or 1) shifted in.
+  sig[0] = divQ[5] * 65536 + divQ[4];
+  sig[1] = divQ[3] * 65536 + divQ[2];
+  sig[2] = ((divQ[1] << 16) | divQ[0] | sticky) >>> 0;
   let exp = ea - eb + 16382;
-  if (q3 !== 0) {
-    q0 = ((q0 >>> 1) | (q1 << 31) | (q0 & 1)) >>> 0;
-    q1 = ((q1 >>> 1) | (q2 << 31)) >>> 0;
-    q2 = ((q2 >>> 1) | (q3 << 31)) >>> 0;
-    q3 = 0;
+  if (divQ[6] !== 0) {
+    shiftRightJam96(1);
+    sig[0] += 0x80000000;
     exp++;
   }
   const rc = (cw >> 10) & 3;
   const precision = PRECISION_BITS[(cw >> 8) & 3];
-  flags |= roundPackF80(out, sign, exp, q2, q1, q0, precision, rc);
-  return flags;
+  return flags | roundPackF80(out, sign, exp, precision, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
 // fsqrt
 
 export function f80Sqrt(a: F80, cw: number, out: F80): number {
-  const se = a.se, hi = a.hi >>> 0, lo = a.lo >>> 0;
-  const exp = se & 0x7fff;
-  const kind = kindOf(exp, hi, lo);
-  const sign = se >>> 15;
+  const kind = kindOf(a);
+  const sign = a.se >>> 15;
   if (kind === KIND_UNSUPPORTED) return setIndefinite(out);
-  if (isNaNKind(kind)) return propagateNaN1(se, hi, lo, kind, out);
+  if (isNaNKind(kind)) return propagateNaN1(a, kind, out);
   if (kind === KIND_ZERO) {
     setZero(out, sign); // sqrt(-0) = -0
     return 0;
@@ -639,36 +610,48 @@ export function f80Sqrt(a: F80, cw: number, out: F80): number {
     setInfinity(out, 0);
     return 0;
   }
-  normalize(exp, hi, lo);
-  // value = m * 2^t, m in [1,2). Make t even, m in [1,4), and take R = floor(sqrt(m * 2^132)),
-  // a 67-bit root (2 guard bits past 64 plus sticky), two bits of the radicand per step.
-  const t = nrm[0] - BIAS;
+  // value = M/2^63 x 2^t. With t made even (M doubled when t is odd), the root's significand is
+  // R = floor(sqrt(N)), N = M x 2^(69 + odd): 67 bits (two guard bits past 64), and N = R^2
+  // decides the sticky bit. N's top 64 bits are M (a leading 0 bit and M's last bit left over
+  // when the shift 69 is odd): their root, the first 32 bits of R, comes from Math.sqrt and an
+  // exact check; the other 35 bits digit by digit, with root and remainder in 34-bit limbs.
+  const t = loadNormalized(a) - BIAS;
   const odd = t & 1;
-  // Radicand N = M * 2^(69 + odd), M the 64-bit significand: bits of N are read as pairs.
-  const shift = 69 + odd;
-  const mHi = nrm[1], mLo = nrm[2];
-  // Root and remainder as pairs of 34-bit limbs held in doubles.
-  const LIMB = 17179869184; // 2^34
-  let rootH = 0, rootL = 0, remH = 0, remL = 0;
-  for (let i = 66; i >= 0; i--) {
-    // Radicand bits 2i+1 and 2i are significand bits 2i+1-shift and 2i-shift.
-    const bitPos = 2 * i - shift;
-    const pair = significandBit(mHi, mLo, bitPos + 1) * 2 + significandBit(mHi, mLo, bitPos);
-    // rem = rem * 4 + pair
+  let hi = sig[0], lo = sig[1], extra = 0;
+  if (odd === 0) {
+    extra = (lo & 1) << 31;
+    lo = ((lo >>> 1) | (hi << 31)) >>> 0;
+    hi = hi >>> 1;
+  }
+  // r = floor(sqrt(hi:lo)) within one of Math.sqrt's estimate; rem = hi:lo - r^2 exactly.
+  let r = Math.floor(Math.sqrt(hi * TWO32 + lo));
+  if (r >= TWO32) r = TWO32 - 1;
+  const rh = Math.floor(r / 65536), rl = r - rh * 65536;
+  // r^2 = rh^2 2^32 + 2 rh rl 2^16 + rl^2, as a high and a low word.
+  const mid = 2 * rh * rl;
+  const midHi = Math.floor(mid / 65536);
+  let sqLo = rl * rl + (mid - midHi * 65536) * 65536;
+  let sqHi = rh * rh + midHi;
+  if (sqLo >= TWO32) { sqLo -= TWO32; sqHi += 1; }
+  let rem = (hi - sqHi) * TWO32 + (lo - sqLo);
+  if (rem < 0) { r -= 1; rem += 2 * r + 1; }
+  else if (rem > 2 * r) { rem -= 2 * r + 1; r += 1; }
+  const LIMB = 17179869184, INV_LIMB = 1 / LIMB; // 2^34, 2^-34 (exact)
+  let rootH = 0, rootL = r, remH = 0, remL = rem;
+  for (let i = 0; i < 35; i++) {
+    const pair = extra >>> 30;
+    extra = (extra << 2) >>> 0;
+    // rem = 4 rem + pair; trial = 4 root + 1; root = 2 root (+1 when rem >= trial).
     remL = remL * 4 + pair;
-    let carry = Math.floor(remL / LIMB);
+    let carry = Math.floor(remL * INV_LIMB);
     remL -= carry * LIMB;
     remH = remH * 4 + carry;
-    // trial = root * 4 + 1
     let trialL = rootL * 4 + 1;
-    carry = Math.floor(trialL / LIMB);
+    carry = Math.floor(trialL * INV_LIMB);
     trialL -= carry * LIMB;
     const trialH = rootH * 4 + carry;
-    // root = root * 2 (+1 if rem >= trial)
     rootL *= 2;
-    carry = rootL >= LIMB ? 1 : 0;
-    rootL -= carry * LIMB;
-    rootH = rootH * 2 + carry;
+    if (rootL >= LIMB) { rootL -= LIMB; rootH = rootH * 2 + 1; } else { rootH *= 2; }
     if (remH > trialH || (remH === trialH && remL >= trialL)) {
       remL -= trialL;
       remH -= trialH;
@@ -676,21 +659,14 @@ export function f80Sqrt(a: F80, cw: number, out: F80): number {
       rootL += 1;
     }
   }
-  const sticky = remH !== 0 || remL !== 0 ? 1 : 0;
-  // root = rootH * 2^34 + rootL, 67 bits with its top bit at bit 66: place it at bit 95.
-  // bits 66..34 are rootH (33 bits), 33..0 rootL.
-  const w2 = Math.floor(rootH / 2) >>> 0; // root bits 66..35
+  // The root, bits 66..0 (rootH holds 66..34), goes to sig bits 95..29.
   const low35 = (rootH % 2) * LIMB + rootL; // root bits 34..0
-  const w1 = Math.floor(low35 / 8) >>> 0; // top 32 of those 35 bits
-  const w0 = (((low35 % 8) << 29) | sticky) >>> 0;
+  sig[0] = Math.floor(rootH / 2);
+  sig[1] = Math.floor(low35 / 8);
+  sig[2] = (low35 % 8) * 0x20000000 + (remH !== 0 || remL !== 0 ? 1 : 0);
   const rc = (cw >> 10) & 3;
   const precision = PRECISION_BITS[(cw >> 8) & 3];
-  return flags | roundPackF80(out, 0, (t >> 1) + BIAS, w2, w1, w0, precision, rc);
-}
-
-function significandBit(hi: number, lo: number, bit: number): number {
-  if (bit < 0 || bit > 63) return 0;
-  return bit >= 32 ? (hi >>> (bit - 32)) & 1 : (lo >>> bit) & 1;
+  return flags | roundPackF80(out, 0, (t >> 1) + BIAS, precision, rc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -701,10 +677,7 @@ function significandBit(hi: number, lo: number, bit: number): number {
  * an SNaN, or (unless `quiet`, i.e. fucom) any NaN; DE for a denormal operand.
  */
 export function f80Compare(a: F80, b: F80, quiet: boolean): number {
-  const aSe = a.se, aHi = a.hi >>> 0, aLo = a.lo >>> 0;
-  const bSe = b.se, bHi = b.hi >>> 0, bLo = b.lo >>> 0;
-  const aExp = aSe & 0x7fff, bExp = bSe & 0x7fff;
-  const aKind = kindOf(aExp, aHi, aLo), bKind = kindOf(bExp, bHi, bLo);
+  const aKind = kindOf(a), bKind = kindOf(b);
   if (aKind === KIND_UNSUPPORTED || bKind === KIND_UNSUPPORTED) return CMP_UNORDERED | FLAG_IE;
   if (isNaNKind(aKind) || isNaNKind(bKind)) {
     const signaling = aKind === KIND_SNAN || bKind === KIND_SNAN;
@@ -712,22 +685,24 @@ export function f80Compare(a: F80, b: F80, quiet: boolean): number {
   }
   const flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
   if (aKind === KIND_ZERO && bKind === KIND_ZERO) return CMP_EQUAL | flags;
-  const aSign = aSe >>> 15, bSign = bSe >>> 15;
+  const aSign = a.se >>> 15, bSign = b.se >>> 15;
   if (aSign !== bSign) {
     // Different signs and not both zero (a zero's sign does not matter against a nonzero).
     return (aSign ? CMP_LESS : CMP_GREATER) | flags;
   }
   // Same sign: compare magnitudes as (effective exponent, significand); a pseudo-denormal has
   // the scale of exponent 1, like a denormal, so this order is the numeric order.
-  const ea = aExp === 0 ? 1 : aExp, eb = bExp === 0 ? 1 : bExp;
+  let ea = a.se & 0x7fff, eb = b.se & 0x7fff;
+  if (ea === 0) ea = 1;
+  if (eb === 0) eb = 1;
+  const aHi = a.hi >>> 0, bHi = b.hi >>> 0, aLo = a.lo >>> 0, bLo = b.lo >>> 0;
   let mag: number;
-  if (ea !== eb) mag = ea > eb ? 1 : -1;
-  else if (aHi !== bHi) mag = aHi > bHi ? 1 : -1;
-  else if (aLo !== bLo) mag = aLo > bLo ? 1 : -1;
-  else mag = 0;
   if (aKind === KIND_ZERO) mag = -1;
   else if (bKind === KIND_ZERO) mag = 1;
-  if (mag === 0) return CMP_EQUAL | flags;
+  else if (ea !== eb) mag = ea > eb ? 1 : -1;
+  else if (aHi !== bHi) mag = aHi > bHi ? 1 : -1;
+  else if (aLo !== bLo) mag = aLo > bLo ? 1 : -1;
+  else return CMP_EQUAL | flags;
   if (aSign) mag = -mag;
   return (mag > 0 ? CMP_GREATER : CMP_LESS) | flags;
 }
@@ -735,56 +710,44 @@ export function f80Compare(a: F80, b: F80, quiet: boolean): number {
 // ---------------------------------------------------------------------------------------------
 // frndint and the integer conversions share one "round to integer" step.
 
-/** fracRound result: the rounded integer magnitude, [hi, lo]. */
-const ip = new Float64Array(2);
+/**
+ * Rounds |value| to an integer per rc: the value's normalized significand is in sig[0]:sig[1]
+ * with exponent `exp`, below 2^64. Leaves the integer in sig[0]:sig[1] (it may reach 2^64,
+ * sig[0] = 2^32) and returns the roundDecision code.
+ */
+function roundToInteger(exp: number, sign: number, rc: number): number {
+  const fracBits = BIAS + 63 - exp;
+  if (fracBits <= 0) return 0;
+  // As a fixed-point number with the binary point between sig[1] and sig[2].
+  sig[2] = 0;
+  shiftRightJam96(fracBits);
+  const decision = roundDecision(sign, 64, rc);
+  if (decision === 2) {
+    sig[1] += 1;
+    if (sig[1] >= TWO32) { sig[1] -= TWO32; sig[0] += 1; }
+  }
+  return decision;
+}
 
 export function f80RoundToInt(a: F80, cw: number, out: F80): number {
-  const se = a.se, hi = a.hi >>> 0, lo = a.lo >>> 0;
-  const exp = se & 0x7fff;
-  const kind = kindOf(exp, hi, lo);
-  const sign = se >>> 15;
+  const kind = kindOf(a);
+  const sign = a.se >>> 15;
   if (kind === KIND_UNSUPPORTED) return setIndefinite(out);
-  if (isNaNKind(kind)) return propagateNaN1(se, hi, lo, kind, out);
+  if (isNaNKind(kind)) return propagateNaN1(a, kind, out);
   if (kind === KIND_ZERO || kind === KIND_INF) {
     out.copyFrom(a);
     return 0;
   }
   const flags = kind === KIND_DENORMAL ? FLAG_DE : 0;
-  if (exp >= BIAS + 63) {
+  if ((a.se & 0x7fff) >= BIAS + 63) {
     out.copyFrom(a); // already an integer
     return flags;
   }
-  normalize(exp, hi, lo);
   const rc = (cw >> 10) & 3;
-  // The value is below 2^63 here: the 96-bit shift leaves the integer in sh[0]:sh[1].
-  const decision = fracRound(sign, rc);
-  if (ip[0] === 0 && ip[1] === 0) {
-    setZero(out, sign);
-  } else {
-    roundPackF80(out, sign, BIAS + 63, ip[0], ip[1], 0, 64, rc);
-  }
+  const decision = roundToInteger(loadNormalized(a), sign, rc); // below 2^63: no carry out
+  sig[2] = 0;
+  roundPackF80(out, sign, BIAS + 63, 64, rc); // exact; a zero keeps its sign
   return flags | (decision === 0 ? 0 : decision === 1 ? FLAG_PE : FLAG_PE | SW_C1);
-}
-
-/** Integer part of the normalized value in nrm[1]/nrm[2]/nrm[0] (exponent below 2^64) rounded per rc
- *  into ip[0]:ip[1]; returns the roundDecision code. */
-function fracRound(sign: number, rc: number): number {
-  // value = N * 2^(nrm[0] - BIAS - 63); as a 96-bit fixed-point number with 32 fraction bits:
-  // (N:0) >> (BIAS + 63 - nrm[0]).
-  const shift = BIAS + 63 - nrm[0];
-  if (shift <= 0) {
-    ip[0] = nrm[1]; ip[1] = nrm[2];
-    return 0;
-  }
-  shiftRightJam96(nrm[1], nrm[2], 0, shift);
-  let hi = sh[0], lo = sh[1];
-  const decision = roundDecision(sign, hi, lo, sh[2], 64, rc);
-  if (decision === 2) {
-    lo += 1;
-    if (lo >= TWO32) { lo -= TWO32; hi += 1; }
-  }
-  ip[0] = hi; ip[1] = lo;
-  return decision;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -794,44 +757,40 @@ function fracRound(sign: number, rc: number): number {
  * Converts to a 16-, 32- or 64-bit signed integer, rounding per the control word (fist) or
  * toward zero (fisttp, `truncate`). The result is left in out.lo (and out.hi for 64 bits,
  * sign-extended otherwise). NaNs, infinities, unsupported values and out-of-range values give
- * the "integer indefinite" (the most negative value) with IE.
+ * the "integer indefinite" (the most negative value) with IE and nothing else.
  */
 export function f80ToInt(a: F80, cw: number, bits: 16 | 32 | 64, truncate: boolean, out: F80): number {
-  const se = a.se, hi = a.hi >>> 0, lo = a.lo >>> 0;
-  const exp = se & 0x7fff;
-  const kind = kindOf(exp, hi, lo);
-  const sign = se >>> 15;
+  const kind = kindOf(a);
+  const sign = a.se >>> 15;
   out.se = 0;
   if (kind >= KIND_INF) return setIntegerIndefinite(out, bits);
   if (kind === KIND_ZERO) {
     out.hi = 0; out.lo = 0;
     return 0;
   }
-  // The value is at least 2^64 in magnitude: out of range for every width.
-  if (exp >= BIAS + 64) return setIntegerIndefinite(out, bits);
-  normalize(exp, hi, lo);
-  const decision = fracRound(sign, truncate ? RC_ZERO : (cw >> 10) & 3);
-  // Range check on the rounded magnitude (ip[0]:ip[1] may be 2^64 after rounding up: ip[0] = 2^32).
+  // At least 2^64 in magnitude: out of range for every width.
+  if ((a.se & 0x7fff) >= BIAS + 64) return setIntegerIndefinite(out, bits);
+  const decision = roundToInteger(loadNormalized(a), sign, truncate ? RC_ZERO : (cw >> 10) & 3);
+  const iHi = sig[0], iLo = sig[1];
   let ok: boolean;
   if (bits === 64) {
-    ok = ip[0] < 0x80000000 || (sign !== 0 && ip[0] === 0x80000000 && ip[1] === 0);
+    ok = iHi < 0x80000000 || (sign !== 0 && iHi === 0x80000000 && iLo === 0);
   } else {
     const limit = bits === 32 ? 0x80000000 : 0x8000;
-    ok = ip[0] === 0 && (ip[1] < limit || (sign !== 0 && ip[1] === limit));
+    ok = iHi === 0 && (iLo < limit || (sign !== 0 && iLo === limit));
   }
   if (!ok) return setIntegerIndefinite(out, bits);
-  let rh = ip[0], rl = ip[1];
-  if (sign !== 0) {
+  let rh = iHi, rl = iLo;
+  if (sign !== 0 && (rh !== 0 || rl !== 0)) {
     // Two's complement negation of the 64-bit magnitude.
     rl = TWO32 - rl;
     rh = TWO32 - 1 - rh;
     if (rl === TWO32) { rl = 0; rh += 1; }
   }
-  out.hi = rh | 0; out.lo = rl | 0;
-  if (bits !== 64) {
-    out.hi = sign !== 0 && (ip[0] | ip[1]) !== 0 ? -1 : 0;
-    if (bits === 16) out.lo = (out.lo << 16) >> 16;
-  }
+  out.hi = rh | 0;
+  out.lo = rl | 0;
+  if (bits === 16) out.lo = (rl << 16) >> 16;
+  if (bits !== 64) out.hi = out.lo >> 31;
   return decision === 0 ? 0 : decision === 1 ? FLAG_PE : FLAG_PE | SW_C1;
 }
 
@@ -869,60 +828,58 @@ export function f80FromInt64(lo: number, hi: number, out: F80): void {
     l = TWO32 - l;
     h = TWO32 - 1 - h;
     if (l === TWO32) { l = 0; h += 1; }
-    h >>>= 0;
   }
   if (h === 0 && l === 0) {
     setZero(out, 0);
     return;
   }
-  normalize(BIAS + 63, h, l);
-  out.se = (sign << 15) | nrm[0];
-  out.hi = nrm[1] | 0;
-  out.lo = nrm[2] | 0;
+  sig[0] = h; sig[1] = l; sig[2] = 0;
+  const exp = normalize64(BIAS + 63);
+  out.se = (sign << 15) | exp;
+  out.hi = sig[0] | 0;
+  out.lo = sig[1] | 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 // fld m32/m64 and fst/fstp m32/m64
 
 /**
- * fld m64: exact widening. A denormal source raises DE; an SNaN is quieted with IE.
- * With `keepSignaling` (for an arithmetic memory operand, fadd m64 and the like) an SNaN stays
- * signaling and raises nothing here, so the operation applies the two-NaN rules to it; merge
- * the returned DE with mergeMemoryOperandFlags.
+ * fld m64 (the double's bit pattern as int32 halves): exact widening. A denormal source raises
+ * DE; an SNaN is quieted with IE. With `keepSignaling` (an arithmetic memory operand, fadd m64
+ * and the like) an SNaN stays signaling and raises nothing here, so the operation applies the
+ * two-NaN rules to it; then merge the returned DE with mergeMemoryOperandFlags.
  */
 export function f80FromFloat64(lo: number, hi: number, out: F80, keepSignaling = false): number {
   const h = hi >>> 0, l = lo >>> 0;
   const sign = h >>> 31;
   const exp = (h >>> 20) & 0x7ff;
   const fracHi = h & 0xfffff;
-  // Significand without the hidden bit, left-aligned to bit 62: frac << 11.
+  // The fraction left-aligned below J: frac << 11.
   const mHi = ((fracHi << 11) | (l >>> 21)) >>> 0;
   const mLo = (l << 11) >>> 0;
   if (exp === 0x7ff) {
     out.se = (sign << 15) | 0x7fff;
-    out.hi = (mHi | 0x80000000) | 0;
+    out.hi = mHi | 0x80000000;
     out.lo = mLo | 0;
-    if ((fracHi | l) === 0 || keepSignaling) return 0;
-    if ((mHi & 0x40000000) === 0) {
-      out.hi = (mHi | 0xc0000000) | 0;
-      return FLAG_IE;
-    }
-    return 0;
+    if ((fracHi | l) === 0 || keepSignaling || (mHi & 0x40000000) !== 0) return 0;
+    out.hi = mHi | 0xc0000000;
+    return FLAG_IE;
   }
   if (exp === 0) {
     if ((fracHi | l) === 0) {
       setZero(out, sign);
       return 0;
     }
-    // Denormal double: normal in the wider format. Its scale is 2^(1 - 1023).
-    normalize(1 - 1023 + BIAS, mHi, mLo);
-    out.se = (sign << 15) | nrm[0];
-    out.hi = nrm[1] | 0;
-    out.lo = nrm[2] | 0;
+    // A denormal double is normal in the wider format; its scale is that of exponent 1.
+    sig[0] = mHi; sig[1] = mLo; sig[2] = 0;
+    const e = normalize64(1 - 1023 + BIAS);
+    out.se = (sign << 15) | e;
+    out.hi = sig[0] | 0;
+    out.lo = sig[1] | 0;
     return FLAG_DE;
   }
   out.se = (sign << 15) | (exp - 1023 + BIAS);
-  out.hi = (mHi | 0x80000000) | 0;
+  out.hi = mHi | 0x80000000;
   out.lo = mLo | 0;
   return 0;
 }
@@ -934,31 +891,26 @@ export function f80FromFloat32(bits: number, out: F80, keepSignaling = false): n
   const exp = (b >>> 23) & 0xff;
   const frac = b & 0x7fffff;
   const mHi = (frac << 8) >>> 0;
+  out.lo = 0;
   if (exp === 0xff) {
     out.se = (sign << 15) | 0x7fff;
-    out.hi = (mHi | 0x80000000) | 0;
-    out.lo = 0;
-    if (frac === 0 || keepSignaling) return 0;
-    if ((mHi & 0x40000000) === 0) {
-      out.hi = (mHi | 0xc0000000) | 0;
-      return FLAG_IE;
-    }
-    return 0;
+    out.hi = mHi | 0x80000000;
+    if (frac === 0 || keepSignaling || (mHi & 0x40000000) !== 0) return 0;
+    out.hi = mHi | 0xc0000000;
+    return FLAG_IE;
   }
   if (exp === 0) {
     if (frac === 0) {
       setZero(out, sign);
       return 0;
     }
-    normalize(1 - 127 + BIAS, mHi, 0);
-    out.se = (sign << 15) | nrm[0];
-    out.hi = nrm[1] | 0;
-    out.lo = nrm[2] | 0;
+    const n = Math.clz32(mHi);
+    out.se = (sign << 15) | (1 - 127 + BIAS - n);
+    out.hi = mHi << n;
     return FLAG_DE;
   }
   out.se = (sign << 15) | (exp - 127 + BIAS);
-  out.hi = (mHi | 0x80000000) | 0;
-  out.lo = 0;
+  out.hi = mHi | 0x80000000;
   return 0;
 }
 
@@ -970,20 +922,20 @@ export function f80FromFloat32(bits: number, out: F80, keepSignaling = false): n
  */
 export function mergeMemoryOperandFlags(conversionFlags: number, other: F80, opFlags: number): number {
   if ((conversionFlags & FLAG_DE) === 0 || (opFlags & FLAG_ZE) !== 0) return opFlags;
-  const kind = kindOf(other.se & 0x7fff, other.hi >>> 0, other.lo >>> 0);
+  const kind = kindOf(other);
   if (kind === KIND_UNSUPPORTED || isNaNKind(kind)) return opFlags;
   return opFlags | FLAG_DE;
 }
 
 /**
- * fst m64: rounds to double per RC (PC does not apply). The bit pattern goes to out.lo/out.hi.
- * An SNaN is quieted with IE, an unsupported value stores the double indefinite with IE.
+ * fst m64: rounds to double per RC (PC does not apply); the bit pattern goes to out.lo/out.hi.
+ * An SNaN is quieted with IE; an unsupported value stores the double indefinite with IE. No DE:
+ * the source is not checked for denormals (SDM Vol. 2, FST exceptions).
  */
 export function f80ToFloat64(a: F80, cw: number, out: F80): number {
-  const se = a.se, hi = a.hi >>> 0, lo = a.lo >>> 0;
-  const exp = se & 0x7fff;
-  const kind = kindOf(exp, hi, lo);
-  const sign = se >>> 15;
+  const kind = kindOf(a);
+  const sign = a.se >>> 15;
+  const hi = a.hi >>> 0, lo = a.lo >>> 0;
   out.se = 0;
   switch (kind) {
     case KIND_UNSUPPORTED:
@@ -991,29 +943,27 @@ export function f80ToFloat64(a: F80, cw: number, out: F80): number {
       return FLAG_IE;
     case KIND_QNAN:
     case KIND_SNAN:
-      out.hi = ((sign << 31) | 0x7ff80000 | ((hi & 0x7fffffff) >>> 11)) | 0;
-      out.lo = ((hi << 21) | (lo >>> 11)) | 0;
+      out.hi = (sign << 31) | 0x7ff80000 | ((hi & 0x7fffffff) >>> 11);
+      out.lo = (hi << 21) | (lo >>> 11);
       return kind === KIND_SNAN ? FLAG_IE : 0;
     case KIND_INF:
-      out.hi = ((sign << 31) | 0x7ff00000) | 0; out.lo = 0;
+      out.hi = (sign << 31) | 0x7ff00000; out.lo = 0;
       return 0;
     case KIND_ZERO:
-      out.hi = (sign << 31) | 0; out.lo = 0;
+      out.hi = sign << 31; out.lo = 0;
       return 0;
   }
-  normalize(exp, hi, lo);
-  const flags = roundPack(sign, nrm[0] - BIAS + 1023, nrm[1], nrm[2], 0, 53, 0x7ff, (cw >> 10) & 3);
-  out.hi = ((sign << 31) | (rnd[0] << 20) | ((rnd[1] & 0x7fffffff) >>> 11)) | 0;
-  out.lo = ((rnd[1] << 21) | (rnd[2] >>> 11)) | 0;
+  const exp = loadNormalized(a);
+  const flags = roundPack(sign, exp - BIAS + 1023, 53, 0x7ff, (cw >> 10) & 3);
+  out.hi = (sign << 31) | (roundedExp << 20) | ((sig[0] & 0x7fffffff) >>> 11);
+  out.lo = (sig[0] << 21) | (sig[1] >>> 11);
   return flags;
 }
 
 /** fst m32: as f80ToFloat64, the bit pattern in out.lo. */
 export function f80ToFloat32(a: F80, cw: number, out: F80): number {
-  const se = a.se, hi = a.hi >>> 0, lo = a.lo >>> 0;
-  const exp = se & 0x7fff;
-  const kind = kindOf(exp, hi, lo);
-  const sign = se >>> 15;
+  const kind = kindOf(a);
+  const sign = a.se >>> 15;
   out.se = 0; out.hi = 0;
   switch (kind) {
     case KIND_UNSUPPORTED:
@@ -1021,18 +971,18 @@ export function f80ToFloat32(a: F80, cw: number, out: F80): number {
       return FLAG_IE;
     case KIND_QNAN:
     case KIND_SNAN:
-      out.lo = ((sign << 31) | 0x7fc00000 | ((hi & 0x7fffffff) >>> 8)) | 0;
+      out.lo = (sign << 31) | 0x7fc00000 | ((a.hi & 0x7fffffff) >>> 8);
       return kind === KIND_SNAN ? FLAG_IE : 0;
     case KIND_INF:
-      out.lo = ((sign << 31) | 0x7f800000) | 0;
+      out.lo = (sign << 31) | 0x7f800000;
       return 0;
     case KIND_ZERO:
-      out.lo = (sign << 31) | 0;
+      out.lo = sign << 31;
       return 0;
   }
-  normalize(exp, hi, lo);
-  const flags = roundPack(sign, nrm[0] - BIAS + 127, nrm[1], nrm[2], 0, 24, 0xff, (cw >> 10) & 3);
-  out.lo = ((sign << 31) | (rnd[0] << 23) | ((rnd[1] & 0x7fffffff) >>> 8)) | 0;
+  const exp = loadNormalized(a);
+  const flags = roundPack(sign, exp - BIAS + 127, 24, 0xff, (cw >> 10) & 3);
+  out.lo = (sign << 31) | (roundedExp << 23) | ((sig[0] & 0x7fffffff) >>> 8);
   return flags;
 }
 
@@ -1042,9 +992,8 @@ export function f80ToFloat32(a: F80, cw: number, out: F80): number {
 /** fxam's C3/C2/C0 class codes with C1 = sign (SDM Vol. 2, FXAM). An empty register (101) is
  *  the caller's to report from the tag word. */
 export function f80Examine(a: F80): number {
-  const se = a.se;
-  const c1 = se & 0x8000 ? SW_C1 : 0;
-  switch (kindOf(se & 0x7fff, a.hi >>> 0, a.lo >>> 0)) {
+  const c1 = a.se & 0x8000 ? SW_C1 : 0;
+  switch (kindOf(a)) {
     case KIND_UNSUPPORTED: return c1;
     case KIND_QNAN:
     case KIND_SNAN: return c1 | SW_C0;
@@ -1058,15 +1007,12 @@ export function f80Examine(a: F80): number {
 // ---------------------------------------------------------------------------------------------
 // fscale
 
-/** ST0 x 2^trunc(ST1), at full precision per RC (PC does not apply). */
+/** ST0 (a) x 2^trunc(ST1 (b)), at full precision per RC (PC does not apply). */
 export function f80Scale(a: F80, b: F80, cw: number, out: F80): number {
-  const aSe = a.se, aHi = a.hi >>> 0, aLo = a.lo >>> 0;
-  const bSe = b.se, bHi = b.hi >>> 0, bLo = b.lo >>> 0;
-  const aExp = aSe & 0x7fff, bExp = bSe & 0x7fff;
-  const aKind = kindOf(aExp, aHi, aLo), bKind = kindOf(bExp, bHi, bLo);
+  const aKind = kindOf(a), bKind = kindOf(b);
   if (aKind === KIND_UNSUPPORTED || bKind === KIND_UNSUPPORTED) return setIndefinite(out);
-  if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(aSe, aHi, aLo, aKind, bSe, bHi, bLo, bKind, out);
-  const aSign = aSe >>> 15, bSign = bSe >>> 15;
+  if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(a, aKind, b, bKind, out);
+  const aSign = a.se >>> 15, bSign = b.se >>> 15;
   const flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
   if (bKind === KIND_INF) {
     // x * 2^-inf = 0 and x * 2^+inf = inf, but inf * 2^-inf and 0 * 2^+inf are invalid.
@@ -1083,15 +1029,15 @@ export function f80Scale(a: F80, b: F80, cw: number, out: F80): number {
     out.copyFrom(a);
     return flags;
   }
-  // n = trunc(ST1); beyond +-2^16 every result over/underflows alike, so saturate there.
+  // n = trunc(ST1); beyond +-2^16 every result over- or underflows alike, so saturate there.
+  const bExp = b.se & 0x7fff;
   let n = 0;
   if (bKind !== KIND_ZERO && bExp >= BIAS) {
-    if (bExp >= BIAS + 16) n = 0x10000;
-    else n = bHi >>> (31 - (bExp - BIAS));
+    n = bExp >= BIAS + 16 ? 0x10000 : (b.hi >>> 0) >>> (31 - (bExp - BIAS));
     if (bSign) n = -n;
   }
-  normalize(aExp, aHi, aLo);
-  return flags | roundPackF80(out, aSign, nrm[0] + n, nrm[1], nrm[2], 0, 64, (cw >> 10) & 3);
+  const exp = loadNormalized(a);
+  return flags | roundPackF80(out, aSign, exp + n, 64, (cw >> 10) & 3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1102,17 +1048,15 @@ export function f80Scale(a: F80, b: F80, cw: number, out: F80): number {
  * its significand with exponent 0 (`outSignificand`, the new ST0). Zero gives -inf with ZE.
  */
 export function f80Extract(a: F80, outExponent: F80, outSignificand: F80): number {
-  const se = a.se, hi = a.hi >>> 0, lo = a.lo >>> 0;
-  const exp = se & 0x7fff;
-  const kind = kindOf(exp, hi, lo);
-  const sign = se >>> 15;
+  const kind = kindOf(a);
+  const sign = a.se >>> 15;
   switch (kind) {
     case KIND_UNSUPPORTED:
       setIndefinite(outExponent);
       return setIndefinite(outSignificand);
     case KIND_QNAN:
     case KIND_SNAN: {
-      const flags = propagateNaN1(se, hi, lo, kind, outSignificand);
+      const flags = propagateNaN1(a, kind, outSignificand);
       outExponent.copyFrom(outSignificand);
       return flags;
     }
@@ -1125,79 +1069,75 @@ export function f80Extract(a: F80, outExponent: F80, outSignificand: F80): numbe
       setZero(outSignificand, sign);
       return FLAG_ZE;
   }
-  normalize(exp, hi, lo);
-  f80FromInt32(nrm[0] - BIAS, outExponent);
+  const exp = loadNormalized(a);
+  f80FromInt32(exp - BIAS, outExponent);
   outSignificand.se = (sign << 15) | BIAS;
-  outSignificand.hi = nrm[1] | 0;
-  outSignificand.lo = nrm[2] | 0;
+  outSignificand.hi = sig[0] | 0;
+  outSignificand.lo = sig[1] | 0;
   return kind === KIND_DENORMAL ? FLAG_DE : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 // fprem / fprem1
 
-/** fprem: partial remainder with the quotient truncated (C0/C3/C1 = quotient bits 2/1/0). */
+/** fprem: partial remainder of a (ST0) by b (ST1), quotient truncated; C0/C3/C1 = quotient
+ *  bits 2/1/0, C2 = 1 when the reduction is incomplete. */
 export function f80Prem(a: F80, b: F80, out: F80): number {
   return remainder(a, b, false, out);
 }
 
-/** fprem1: IEEE remainder, quotient rounded to nearest-even. */
+/** fprem1: IEEE remainder, quotient rounded to nearest-even; condition codes as fprem. */
 export function f80Prem1(a: F80, b: F80, out: F80): number {
   return remainder(a, b, true, out);
 }
 
 function remainder(a: F80, b: F80, nearest: boolean, out: F80): number {
-  const aSe = a.se, aHi = a.hi >>> 0, aLo = a.lo >>> 0;
-  const bSe = b.se, bHi = b.hi >>> 0, bLo = b.lo >>> 0;
-  const aExp = aSe & 0x7fff, bExp = bSe & 0x7fff;
-  const aKind = kindOf(aExp, aHi, aLo), bKind = kindOf(bExp, bHi, bLo);
+  const aKind = kindOf(a), bKind = kindOf(b);
   if (aKind === KIND_UNSUPPORTED || bKind === KIND_UNSUPPORTED) return setIndefinite(out);
-  if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(aSe, aHi, aLo, aKind, bSe, bHi, bLo, bKind, out);
+  if (isNaNKind(aKind) || isNaNKind(bKind)) return propagateNaN2(a, aKind, b, bKind, out);
   if (aKind === KIND_INF || bKind === KIND_ZERO) return setIndefinite(out); // no DE: IE outranks it
   const flags = aKind === KIND_DENORMAL || bKind === KIND_DENORMAL ? FLAG_DE : 0;
-  let sign = aSe >>> 15;
+  const aSign = a.se >>> 15;
   if (aKind === KIND_ZERO) {
     out.copyFrom(a);
     return flags;
   }
-  normalize(aExp, aHi, aLo);
-  const ea = nrm[0], ah = nrm[1], al = nrm[2];
+  const ea = loadNormalized(a);
   if (bKind === KIND_INF) {
     // Quotient 0, remainder ST0 (a pseudo-denormal comes back normalized).
-    return flags | roundPackF80(out, sign, ea, ah, al, 0, 64, RC_NEAREST);
+    return flags | roundPackF80(out, aSign, ea, 64, RC_NEAREST);
   }
-  normalize(bExp, bHi, bLo);
-  const bh = nrm[1], bl = nrm[2];
-  let eb = nrm[0];
+  const ah = sig[0], al = sig[1];
+  let eb = loadNormalized(b);
+  const bh = sig[0], bl = sig[1];
   let diff = ea - eb;
   let cc = 0;
   if (diff >= 64) {
-    // Partial remainder: reduce the exponent difference to 32..63 (the number AMD documents
-    // and Intel hardware follows), so the last step still yields the low quotient bits. C2 = 1
-    // tells software to loop; the quotient bits are cleared. fprem1 also truncates here.
+    // Partial remainder: reduce the exponent difference to 32..63 (the count AMD documents
+    // and Intel hardware follows), so that the last step still yields the low quotient bits.
+    // C2 = 1 tells software to loop; the quotient bits read 0. fprem1 truncates here too.
     const n = 32 + (diff % 32);
     eb += diff - n;
     diff = n;
     nearest = false;
     cc = SW_C2;
   }
-  let rHiW: number, rLoW: number, q = 0;
+  let sign = aSign, rHi: number, rLo: number, q = 0;
   if (diff < 0) {
-    rHiW = ah; rLoW = al;
+    rHi = ah; rLo = al;
     if (nearest && diff === -1 && (ah > bh || (ah === bh && al > bl))) {
-      // |a| in (|b|/2, |b|): quotient rounds to 1, remainder a - b = -(2B - A) at a's scale.
+      // |a| in (|b|/2, |b|): the quotient rounds to 1, remainder a - b = -(2B - A) at a's scale.
       q = 1;
       let l = bl * 2 - al, h = bh * 2 - ah;
       if (l < 0) { l += TWO32; h -= 1; }
       if (l >= TWO32) { l -= TWO32; h += 1; }
-      rHiW = h; rLoW = l;
+      rHi = h; rLo = l;
       sign ^= 1;
     }
-    const rexp = ea;
-    cc |= quotientBits(q);
-    return flags | cc | roundPackF80(out, sign, rexp, rHiW, rLoW, 0, 64, RC_NEAREST);
+    sig[0] = rHi; sig[1] = rLo; sig[2] = 0;
+    return flags | quotientBits(q) | roundPackF80(out, sign, ea, 64, RC_NEAREST);
   }
-  // X = A << diff (up to 127 bits) divided by B.
+  // X = A << diff (up to 127 bits) divided by B, as 16-bit digits.
   let x3 = 0, x2 = 0, x1 = ah, x0 = al, k = diff;
   if (k >= 32) {
     x2 = x1; x1 = x0; x0 = 0;
@@ -1210,37 +1150,35 @@ function remainder(a: F80, b: F80, nearest: boolean, out: F80): number {
     x0 = (x0 << k) >>> 0;
   }
   divU.fill(0);
-  putDigits(divU, 0, x0);
-  putDigits(divU, 2, x1);
-  putDigits(divU, 4, x2);
-  putDigits(divU, 6, x3);
-  putDigits(divV, 0, bl);
-  putDigits(divV, 2, bh);
+  divU[0] = x0 & 0xffff; divU[1] = x0 >>> 16; divU[2] = x1 & 0xffff; divU[3] = x1 >>> 16;
+  divU[4] = x2 & 0xffff; divU[5] = x2 >>> 16; divU[6] = x3 & 0xffff; divU[7] = x3 >>> 16;
+  divV[0] = bl & 0xffff; divV[1] = bl >>> 16; divV[2] = bh & 0xffff; divV[3] = bh >>> 16;
   divideDigits(8, 4);
   q = divQ[0] & 7;
-  rLoW = getWord(divU, 0);
-  rHiW = getWord(divU, 2);
+  rLo = divU[1] * 65536 + divU[0];
+  rHi = divU[3] * 65536 + divU[2];
   if (nearest) {
     // Compare 2R with B: round the quotient up when 2R > B, or on a tie when q is odd.
     const halfHi = bh >>> 1, halfLo = ((bl >>> 1) | (bh << 31)) >>> 0;
     let cmp: number;
-    if (rHiW !== halfHi) cmp = rHiW > halfHi ? 1 : -1;
-    else if (rLoW !== halfLo) cmp = rLoW > halfLo ? 1 : -1;
+    if (rHi !== halfHi) cmp = rHi > halfHi ? 1 : -1;
+    else if (rLo !== halfLo) cmp = rLo > halfLo ? 1 : -1;
     else cmp = (bl & 1) === 0 ? 0 : -1;
     if (cmp > 0 || (cmp === 0 && (q & 1) !== 0)) {
       q += 1;
-      let l = bl - rLoW, h = bh - rHiW;
+      let l = bl - rLo, h = bh - rHi;
       if (l < 0) { l += TWO32; h -= 1; }
-      rHiW = h; rLoW = l;
+      rHi = h; rLo = l;
       sign ^= 1;
     }
   }
   if (cc === 0) cc = quotientBits(q);
-  if (rHiW === 0 && rLoW === 0) {
-    setZero(out, aSe >>> 15);
+  if (rHi === 0 && rLo === 0) {
+    setZero(out, aSign); // an exact remainder is zero with the dividend's sign
     return flags | cc;
   }
-  return flags | cc | roundPackF80(out, sign, eb, rHiW, rLoW, 0, 64, RC_NEAREST);
+  sig[0] = rHi; sig[1] = rLo; sig[2] = 0;
+  return flags | cc | roundPackF80(out, sign, eb, 64, RC_NEAREST); // exact
 }
 
 function quotientBits(q: number): number {
@@ -1265,7 +1203,7 @@ const CONST_HI = [0x80000000, 0xd49a784b, 0xb8aa3b29, 0xc90fdaa2, 0x9a209a84, 0x
 const CONST_LO = [0, 0xcd1b8afe, 0x5c17f0bc, 0x2168c235, 0xfbcff799, 0xd1cf79ac, 0];
 const CONST_TRUE_ABOVE = [0, 1, -1, -1, -1, -1, 0];
 
-/** Loads a constant, rounded per RC as the hardware does (SDM Vol. 1, 8.3.8). */
+/** Loads a constant, rounded per RC as the hardware does (SDM Vol. 1, 8.3.8); no flags. */
 export function f80LoadConstant(which: number, cw: number, out: F80): number {
   let lo = CONST_LO[which];
   const rc = (cw >> 10) & 3;

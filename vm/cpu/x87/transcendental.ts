@@ -9,7 +9,7 @@
 import {
   CMP_EQUAL, CMP_LESS, F80, FLAG_DE, FLAG_PE, FLAG_UE, FLAG_ZE, KIND_DENORMAL, KIND_INF, KIND_QNAN, KIND_SNAN,
   KIND_UNSUPPORTED, KIND_ZERO, SW_C2, divideDigits, divQ, divU, divV, f80Compare,
-  f80Mul, kindOf, propagateNaN1, propagateNaN2, roundPackF80, setIndefinite,
+  f80Mul, kindOf, packF80, propagateNaN1, propagateNaN2, setIndefinite,
 } from './float80.js';
 
 const TWO32 = 4294967296;
@@ -150,7 +150,7 @@ function packDD(out: F80, sign: number, h: number, l: number, e: number, rc: num
     hw = Math.floor(hw / 2);
     exp++;
   }
-  return roundPackF80(out, sign, exp, hw >>> 0, lw >>> 0, w0, 64, rc);
+  return packF80(out, sign, exp, hw >>> 0, lw >>> 0, w0, 64, rc);
 }
 
 function setValue(out: F80, se: number, hi: number, lo: number): void {
@@ -264,13 +264,13 @@ function sinCosDD(rh: number, rl: number): void {
 function twoOperandNaN(st0: F80, k0: number, st1: F80, k1: number, out: F80): number {
   if (k0 === KIND_UNSUPPORTED || k1 === KIND_UNSUPPORTED) return setIndefinite(out);
   if (k0 === KIND_QNAN || k0 === KIND_SNAN || k1 === KIND_QNAN || k1 === KIND_SNAN) {
-    return propagateNaN2(st0.se, st0.hi >>> 0, st0.lo >>> 0, k0, st1.se, st1.hi >>> 0, st1.lo >>> 0, k1, out);
+    return propagateNaN2(st0, k0, st1, k1, out);
   }
   return -1;
 }
 
 function kind(a: F80): number {
-  return kindOf(a.se & 0x7fff, a.hi >>> 0, a.lo >>> 0);
+  return kindOf(a);
 }
 
 const ONE = new F80(0x3fff, 0x80000000, 0);
@@ -282,7 +282,7 @@ export function f80F2xm1(a: F80, cw: number, out: F80): number {
   const k = kind(a);
   const rc = (cw >> 10) & 3;
   if (k === KIND_UNSUPPORTED) return setIndefinite(out);
-  if (k === KIND_QNAN || k === KIND_SNAN) return propagateNaN1(a.se, a.hi >>> 0, a.lo >>> 0, k, out);
+  if (k === KIND_QNAN || k === KIND_SNAN) return propagateNaN1(a, k, out);
   const sign = a.se >>> 15;
   if (k === KIND_ZERO) {
     out.copyFrom(a);
@@ -593,8 +593,8 @@ function trig(a: F80, cw: number, which: number, outSin: F80, outCos: F80): numb
     return setIndefinite(outSin);
   }
   if (k === KIND_QNAN || k === KIND_SNAN) {
-    propagateNaN1(a.se, a.hi >>> 0, a.lo >>> 0, k, outCos);
-    return propagateNaN1(a.se, a.hi >>> 0, a.lo >>> 0, k, outSin);
+    propagateNaN1(a, k, outCos);
+    return propagateNaN1(a, k, outSin);
   }
   const exp = a.se & 0x7fff;
   if (exp >= BIAS + 63) {
