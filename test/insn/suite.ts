@@ -121,15 +121,6 @@ interface Snap { gpr: bigint[]; flags: number; mem: Uint8Array }
 function snapshot(g: Gen): Snap { return { gpr: [...g.gpr], flags: g.flags, mem: g.mem.slice() }; }
 function restore(g: Gen, s: Snap): void { g.gpr = s.gpr; g.flags = s.flags; g.mem.set(s.mem); }
 
-export interface SuiteResult {
-  cases: number;
-  passed: number;
-  failed: number;
-  /** Failures by form (single-instruction cases) or "sequence" for multi-instruction cases. */
-  byForm: Map<string, { fails: number; total: number; examples: number[] }>;
-  details: Map<number, string[]>;
-}
-
 export interface SuiteOptions {
   name: string;
   forms: Form[];
@@ -207,6 +198,15 @@ export async function runSuite(t: Test, o: SuiteOptions): Promise<void> {
   const failed = count - passed;
   t.comment(`${o.name}: ${passed} of ${count} cases match, ${failed} mismatch; ` +
     `generate ${t1 - t0} ms, native ${t2 - t1} ms, emulator ${t3 - t2} ms, compare ${t4 - t3} ms`);
+  const familyOf = new Map(o.forms.map((f) => [f.name, f.family]));
+  const families = new Map<string, { fails: number; total: number }>();
+  for (const [n, e] of byForm) {
+    const fam = n === 'sequence' ? 'sequences' : familyOf.get(n.replace(VARIANT_RE, '')) ?? '?';
+    const f = families.get(fam) ?? { fails: 0, total: 0 };
+    f.fails += e.fails; f.total += e.total;
+    families.set(fam, f);
+  }
+  t.comment(`by family (mismatching/total): ${[...families].map(([n, f]) => `${n} ${f.fails}/${f.total}`).join(', ')}`);
 
   // Failures are reported per form (all its variants together) and, for addressing variants that fail on
   // forms that pass without them (" a32 hi", " wrap"...), per variant. Sequence failures are only

@@ -26,7 +26,7 @@ const exitStatus = build('exit_status');
 const fault = build('fault');
 const hog = build('memory_hog');
 const enosys = build('enosys');
-const loop = build('getppid_loop');
+const spin = build('spin');
 
 t.test('the exit status and argv pass through', async (t) => {
   const r = runts(['--', exitStatus, '7', 'x']);
@@ -103,8 +103,8 @@ t.test('an unimplemented syscall returns ENOSYS and is logged once by name', asy
 
 t.test('SIGTERM, SIGINT, SIGHUP and SIGQUIT sent to runts reach the guest', async (t) => {
   for (const [sig, n] of [['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1], ['SIGQUIT', 3]] as const) {
-    const child = spawn(process.execPath, [cli, 'do', '--', loop, '100000000000'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 600));
+    const child = spawn(process.execPath, [cli, 'do', '--', spin], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((r) => child.stdout.once('data', r)); // the guest runs: runts has its handlers
     child.kill(sig);
     const status = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     t.equal(status, 128 + n, sig);

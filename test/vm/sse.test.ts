@@ -315,7 +315,7 @@ function genF32(r: Rng): number {
 /** [lo, hi] */
 function genF64(r: Rng): [number, number] {
   const sign = r.chance(0.5) ? 0x80000000 : 0;
-  switch (r.int(12)) {
+  switch (r.int(13)) {
     case 0: {
       const s = r.pick([[0, 0], [0, 0x80000000], [0, 0x3ff00000], [0, 0xbff00000], [0, 0x7ff00000], [0, 0xfff00000],
         [0, 0x7ff80000], [0, 0xfff80000], [1, 0x7ff00000], [0, 0x00100000], [0xffffffff, 0x7fefffff], [1, 0],
@@ -327,6 +327,11 @@ function genF64(r: Rng): [number, number] {
     case 2: return [r.u32(), sign | (r.u32() & 0xfffff)];
     case 3: { const f = new Float64Array([r.range(-300, 300) / r.pick([1, 2, 4, 8])]); const u = new Int32Array(f.buffer); return [u[0], u[1]]; }
     case 4: return [r.u32(), sign | (r.pick([r.range(1052, 1056), r.range(1084, 1088), r.range(1074, 1078)]) << 20) | (r.u32() & 0xfffff)];
+    case 5: { // near binary32 thresholds, a few binary32 half-ulps away
+      const t = r.pick([2 ** -126, 2 ** -149, 2 ** -127 * 3, 3.4028234663852886e38, 2 ** 128, 1, 2 ** 31, 2 ** 63]);
+      const [l, h] = f64Bits(t * (1 + r.range(-4, 4) * 2 ** -25 + r.range(-3, 3) * 2 ** -50));
+      return [l, h | sign];
+    }
     default: {
       const e = r.pick([() => r.range(1, 8), () => r.range(2038, 2046), () => r.range(1012, 1034), () => r.range(505, 518),
         () => r.range(1530, 1542), () => r.range(870, 900), () => r.range(1146, 1152), () => r.range(1, 2046)])();
@@ -554,21 +559,47 @@ function fillData(r: Rng, buf: Buffer, off: number, n: number, data: Data): void
   }
 }
 
-/** A value close to `v` (bits of one lane): equal, negated, a few ulps away, or reciprocal-scale. */
+const F32 = new Float32Array(1), F32U = new Uint32Array(F32.buffer);
+const F64 = new Float64Array(1), F64I = new Int32Array(F64.buffer);
+const f32Bits = (x: number): number => { F32[0] = x; return F32U[0]; };
+const bitsF32 = (b: number): number => { F32U[0] = b; return F32[0]; };
+const f64Bits = (x: number): [number, number] => { F64[0] = x; return [F64I[0], F64I[1]]; };
+const bitsF64 = (lo: number, hi: number): number => { F64I[0] = lo; F64I[1] = hi; return F64[0]; };
+
+/** Results worth landing near: the underflow and overflow thresholds, the tininess boundary, 1. */
+const TARGETS32 = [2 ** -126, 2 ** -126 * (1 - 2 ** -25), 2 ** -126 * (1 - 2 ** -24), 2 ** -149, 2 ** -140, 3.4028234663852886e38, 2 ** 128, 1];
+const TARGETS64 = [2 ** -1022, 2 ** -1022 * (1 - 2 ** -54), 2 ** -1022 * (1 - 2 ** -53), 2 ** -1074, 2 ** -1060, Number.MAX_VALUE, 1];
+
+/** A second operand related to the first lane value `v` (bits): equal, negated, a few ulps away, or
+ * such that the product, quotient or sum lands near an interesting threshold. */
 function relate32(r: Rng, v: number): number {
-  switch (r.int(4)) {
+  switch (r.int(6)) {
     case 0: return v;
     case 1: return (v ^ 0x80000000) >>> 0;
     case 2: return (v + r.range(-3, 3)) >>> 0;
-    default: return ((v & 0x807fffff) | ((((254 - ((v >>> 23) & 0xff)) + r.range(-3, 3)) & 0xff) << 23)) >>> 0;
+    case 3: return ((v & 0x807fffff) | ((((254 - ((v >>> 23) & 0xff)) + r.range(-3, 3)) & 0xff) << 23)) >>> 0;
+    default: {
+      const a = bitsF32(v), t = r.pick(TARGETS32) * (r.chance(0.5) ? 1 : 1 + r.range(-8, 8) * 2 ** -30);
+      if (!(a !== 0 && Number.isFinite(a))) return v;
+      const b = r.int(3) === 0 ? t * a : r.int(2) === 0 ? t / a : t - a; // divisor, factor, addend
+      return (f32Bits(b) + r.range(-2, 2)) >>> 0;
+    }
   }
 }
 function relate64(r: Rng, lo: number, hi: number): [number, number] {
-  switch (r.int(4)) {
+  switch (r.int(6)) {
     case 0: return [lo, hi];
     case 1: return [lo, hi ^ 0x80000000];
     case 2: { const d = r.range(-3, 3); const nl = (lo >>> 0) + d; return [nl | 0, (hi + (nl < 0 ? -1 : nl > 0xffffffff ? 1 : 0)) | 0]; }
-    default: return [lo, (hi & 0x800fffff) | ((((2046 - ((hi >>> 20) & 0x7ff)) + r.range(-3, 3)) & 0x7ff) << 20)];
+    case 3: return [lo, (hi & 0x800fffff) | ((((2046 - ((hi >>> 20) & 0x7ff)) + r.range(-3, 3)) & 0x7ff) << 20)];
+    default: {
+      const a = bitsF64(lo, hi), t = r.pick(TARGETS64) * (r.chance(0.5) ? 1 : 1 + r.range(-8, 8) * 2 ** -58);
+      if (!(a !== 0 && Number.isFinite(a))) return [lo, hi];
+      const b = r.int(3) === 0 ? t * a : r.int(2) === 0 ? t / a : t - a;
+      const [bl, bh] = f64Bits(b);
+      const d = r.range(-2, 2), nl = (bl >>> 0) + d;
+      return [nl | 0, (bh + (nl < 0 ? -1 : nl > 0xffffffff ? 1 : 0)) | 0];
+    }
   }
 }
 

@@ -4,7 +4,11 @@
 // RC, so they are within an ulp of the exact value (not bit-identical to any one CPU's
 // microcode). fsin/fcos/fptan reduce by the x87's own 66-bit pi (SDM Vol. 1, 8.3.10), so large
 // arguments give what the hardware gives, not the mathematically exact value.
-// Pure ECMAScript, no allocation per call; exceptions and C2 returned as in float80.ts.
+// Exceptions and C2 are returned as in float80.ts; C1 and, in the last place, PE/UE are not
+// always what the hardware reports (its C1 follows its internal rounding steps).
+// Pure ECMAScript. No objects or arrays are allocated per call, but unlike float80.ts these
+// functions pass doubles between non-inlined helpers, which V8 may box; they are rare and slow
+// (about a microsecond) anyway.
 
 import {
   CMP_EQUAL, CMP_LESS, F80, FLAG_DE, FLAG_PE, FLAG_UE, FLAG_ZE, KIND_DENORMAL, KIND_INF, KIND_QNAN, KIND_SNAN,
@@ -163,7 +167,7 @@ function fullPrecision(cw: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Series on double-double values in the module slots.
+// Series on double-double values, each result in dd.
 
 /** expm1(y) for |y| < 0.7 (Taylor). */
 function expm1DD(yh: number, yl: number): void {
@@ -269,17 +273,13 @@ function twoOperandNaN(st0: F80, k0: number, st1: F80, k1: number, out: F80): nu
   return -1;
 }
 
-function kind(a: F80): number {
-  return kindOf(a);
-}
-
 const ONE = new F80(0x3fff, 0x80000000, 0);
 
 // ---------------------------------------------------------------------------------------------
 // f2xm1: ST0 = 2^ST0 - 1, defined for -1 <= ST0 <= +1.
 
 export function f80F2xm1(a: F80, cw: number, out: F80): number {
-  const k = kind(a);
+  const k = kindOf(a);
   const rc = (cw >> 10) & 3;
   if (k === KIND_UNSUPPORTED) return setIndefinite(out);
   if (k === KIND_QNAN || k === KIND_SNAN) return propagateNaN1(a, k, out);
@@ -328,7 +328,7 @@ export function f80F2xm1(a: F80, cw: number, out: F80): number {
 // fyl2x: ST1 = ST1 * log2(ST0), then pop.
 
 export function f80Yl2x(st0: F80, st1: F80, cw: number, out: F80): number {
-  const k0 = kind(st0), k1 = kind(st1);
+  const k0 = kindOf(st0), k1 = kindOf(st1);
   const special = twoOperandNaN(st0, k0, st1, k1, out);
   if (special >= 0) return special;
   const rc = (cw >> 10) & 3;
@@ -396,7 +396,7 @@ function log2DD(mh: number, ml: number, k: number): void {
 // fyl2xp1: ST1 = ST1 * log2(ST0 + 1), then pop; defined for |ST0| < 1 - sqrt(2)/2.
 
 export function f80Yl2xp1(st0: F80, st1: F80, cw: number, out: F80): number {
-  const k0 = kind(st0), k1 = kind(st1);
+  const k0 = kindOf(st0), k1 = kindOf(st1);
   const special = twoOperandNaN(st0, k0, st1, k1, out);
   if (special >= 0) return special;
   const rc = (cw >> 10) & 3;
@@ -455,7 +455,7 @@ export function f80Yl2xp1(st0: F80, st1: F80, cw: number, out: F80): number {
 // fpatan: ST1 = arctan(ST1 / ST0) with the quadrant from both signs, then pop.
 
 export function f80Patan(st0: F80, st1: F80, cw: number, out: F80): number {
-  const k0 = kind(st0), k1 = kind(st1);
+  const k0 = kindOf(st0), k1 = kindOf(st1);
   const special = twoOperandNaN(st0, k0, st1, k1, out);
   if (special >= 0) return special;
   const rc = (cw >> 10) & 3;
@@ -585,7 +585,7 @@ let resultSinFlags = 0, resultCosFlags = 0;
 
 /** Shared body: computes the requested results into outSin/outCos (tan uses outSin). */
 function trig(a: F80, cw: number, which: number, outSin: F80, outCos: F80): number {
-  const k = kind(a);
+  const k = kindOf(a);
   const rc = (cw >> 10) & 3;
   resultSinFlags = 0; resultCosFlags = 0;
   if (k === KIND_UNSUPPORTED || k === KIND_INF) {
@@ -617,7 +617,6 @@ function trig(a: F80, cw: number, which: number, outSin: F80, outCos: F80): numb
     setValue(outCos, 0x3fff, 0x80000000, 0);
     return FLAG_DE | FLAG_PE | (which & (WHICH_SIN | WHICH_TAN) ? FLAG_UE : 0);
   }
-  const flags = 0;
   unpack(a);
   if (un[0] < -40) {
     // sin x = x (1 - x^2/6), cos x = 1 - x^2/2, tan x = x (1 + x^2/3), to far below an ulp.
@@ -628,7 +627,7 @@ function trig(a: F80, cw: number, which: number, outSin: F80, outCos: F80): numb
       resultSinFlags = packDD(outSin, sign, dd[0], dd[1], un[0], rc);
     }
     if (which & WHICH_COS) resultCosFlags = packDD(outCos, 0, 1, -c / 2, 0, rc);
-    return flags | resultSinFlags | resultCosFlags;
+    return resultSinFlags | resultCosFlags;
   }
   let rh: number, rl: number, quadrant = 0;
   if (un[0] < -1) {
@@ -651,11 +650,11 @@ function trig(a: F80, cw: number, which: number, outSin: F80, outCos: F80): numb
   if (which & WHICH_TAN) {
     ddDiv(sh, sl, ch, cl);
     resultSinFlags = packDD(outSin, 0, dd[0], dd[1], 0, rc);
-    return flags | resultSinFlags;
+    return resultSinFlags;
   }
   if (which & WHICH_SIN) resultSinFlags = packDD(outSin, 0, sh, sl, 0, rc);
   if (which & WHICH_COS) resultCosFlags = packDD(outCos, 0, ch, cl, 0, rc);
-  return flags | resultSinFlags | resultCosFlags;
+  return resultSinFlags | resultCosFlags;
 }
 
 const unusedOut = new F80();
