@@ -63,9 +63,7 @@ export interface Generated {
 export function generate(forms: Form[], seed: number, count: number, seqFraction = 0.25): Generated {
   const r = new Rng(seed);
   const g = new Gen(r);
-  const filter = process.env.INSN_FILTER;
-  if (filter) forms = forms.filter((f) => f.name.includes(filter));
-  if (forms.length === 0) throw new Error(`INSN_FILTER=${filter} matches no form`);
+  forms = filterForms(forms);
   const seqForms = forms.filter((f) => f.seq);
   const input = new Uint8Array(count * IN_RECORD);
   const dv = new DataView(input.buffer);
@@ -117,6 +115,15 @@ export function generate(forms: Form[], seed: number, count: number, seqFraction
   return { input, meta };
 }
 
+/** The forms INSN_FILTER selects (all without it). */
+export function filterForms(forms: Form[]): Form[] {
+  const filter = process.env.INSN_FILTER;
+  if (!filter) return forms;
+  const out = forms.filter((f) => f.name.includes(filter));
+  if (out.length === 0) throw new Error(`INSN_FILTER=${filter} matches no form`);
+  return out;
+}
+
 interface Snap { gpr: bigint[]; flags: number; mem: Uint8Array }
 function snapshot(g: Gen): Snap { return { gpr: [...g.gpr], flags: g.flags, mem: g.mem.slice() }; }
 function restore(g: Gen, s: Snap): void { g.gpr = s.gpr; g.flags = s.flags; g.mem.set(s.mem); }
@@ -156,15 +163,16 @@ export async function runSuite(t: Test, o: SuiteOptions): Promise<void> {
     else t.pass(`${o.name}: native side unavailable`, { skip: avail.reason });
     return;
   }
+  const forms = filterForms(o.forms);
   const seed = parseSeed();
   const count = Number(process.env.INSN_CASES ?? o.defaultCases);
   if (!Number.isInteger(count) || count <= 0) throw new Error(`INSN_CASES must be a positive integer`);
-  t.comment(`${o.name}: seed ${seed} (replay with INSN_SEED=${seed}), ${count} cases, ${o.forms.length} forms`);
+  t.comment(`${o.name}: seed ${seed} (replay with INSN_SEED=${seed}), ${count} cases, ${forms.length} forms`);
   // Also on stderr, so a timeout or crash still leaves the seed behind.
   process.stderr.write(`# ${o.name}: INSN_SEED=${seed} INSN_CASES=${count}\n`);
 
   const t0 = Date.now();
-  const { input, meta } = generate(o.forms, seed, count);
+  const { input, meta } = generate(forms, seed, count);
   const t1 = Date.now();
   const harness = buildHarness();
   let nat: Buffer;
@@ -198,7 +206,7 @@ export async function runSuite(t: Test, o: SuiteOptions): Promise<void> {
   const failed = count - passed;
   t.comment(`${o.name}: ${passed} of ${count} cases match, ${failed} mismatch; ` +
     `generate ${t1 - t0} ms, native ${t2 - t1} ms, emulator ${t3 - t2} ms, compare ${t4 - t3} ms`);
-  const familyOf = new Map(o.forms.map((f) => [f.name, f.family]));
+  const familyOf = new Map(forms.map((f) => [f.name, f.family]));
   const families = new Map<string, { fails: number; total: number }>();
   for (const [n, e] of byForm) {
     const fam = n === 'sequence' ? 'sequences' : familyOf.get(n.replace(VARIANT_RE, '')) ?? '?';
@@ -275,13 +283,13 @@ export async function runSuite(t: Test, o: SuiteOptions): Promise<void> {
       t.pass(`sequences: ${seqEntry.total - seqEntry.fails} of ${seqEntry.total} match${seqEntry.fails ? ' (every mismatch involves a form or variant that fails alone)' : ''}`);
     }
   }
-  const passingForms = o.forms.filter((f) => !failingBase.has(f.name) && byForm.has(f.name)).length;
-  t.pass(`${passingForms} of ${o.forms.length} forms match in every case (apart from failing addressing variants)`);
+  const passingForms = forms.filter((f) => !failingBase.has(f.name) && byForm.has(f.name)).length;
+  t.pass(`${passingForms} of ${forms.length} forms match in every case (apart from failing addressing variants)`);
 
   // Coverage: with the default count, every form must have been generated on its own.
-  if (count >= 20 * o.forms.length) {
+  if (count >= 20 * forms.length) {
     const seen = new Set([...byForm.keys()].map((n) => n.replace(VARIANT_RE, '')));
-    const missing = o.forms.filter((f) => !seen.has(f.name) && (!process.env.INSN_FILTER || f.name.includes(process.env.INSN_FILTER))).map((f) => f.name);
+    const missing = forms.filter((f) => !seen.has(f.name)).map((f) => f.name);
     t.same(missing, [], 'every form was generated as a single instruction');
   }
 

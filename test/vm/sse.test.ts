@@ -3,7 +3,8 @@
 // memory operands) run once natively, by a small C harness compiled here with gcc, and once in the
 // emulator; registers (XMM, MMX/x87, GPRs), MXCSR, RFLAGS, the x87 tag and status words, memory and
 // the exception taken must agree bit for bit. Replay a run with SSE_SEED=<seed>; scale it with
-// SSE_CASES=<cases per instruction form>.
+// SSE_CASES=<cases per instruction form>; narrow it with SSE_FAMILY=<move|int|fp|convert|mmx> and
+// SSE_ONLY=<form name> (the same seed then replays the same cases).
 
 import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -756,7 +757,7 @@ function genCase(r: Rng, f: Form): Case {
 // --- the test ---------------------------------------------------------------------------------------
 
 const seed = process.env.SSE_SEED ? Number(process.env.SSE_SEED) : (Math.random() * 4294967296) >>> 0;
-const perForm = process.env.SSE_CASES ? Number(process.env.SSE_CASES) : 300;
+const perForm = process.env.SSE_CASES ? Number(process.env.SSE_CASES) : 400;
 const bin = buildHarness();
 
 t.test('SSE/SSE2/MMX against the host CPU', { skip: bin === null ? 'needs gcc on x86-64 Linux' : false }, async (t) => {
@@ -764,6 +765,7 @@ t.test('SSE/SSE2/MMX against the host CPU', { skip: bin === null ? 'needs gcc on
   const emu = new Emu();
   const families: Family[] = ['move', 'int', 'fp', 'convert', 'mmx'];
   for (const fam of families) {
+    if (process.env.SSE_FAMILY && process.env.SSE_FAMILY !== fam) continue;
     await t.test(fam, async (t) => {
       const cases: Case[] = [];
       const only = process.env.SSE_ONLY;

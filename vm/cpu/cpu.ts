@@ -152,7 +152,10 @@ export class Cpu {
       // The faulting instruction has not completed: resume at it.
       const at = cur ?? this.faultInsn;
       if (at !== null) this.rip = at.addr;
-      if (e instanceof PageFault) {
+      if (e instanceof PageFault && e.nonCanonical) {
+        this.stop = StopReason.EXCEPTION;
+        this.exception = new CpuException(Vector.GP, `non-canonical address 0x${e.addr.toString(16)}`);
+      } else if (e instanceof PageFault) {
         this.stop = StopReason.FAULT;
         this.fault = e;
       } else if (e instanceof CpuException) {

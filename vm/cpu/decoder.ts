@@ -34,6 +34,8 @@ export interface OpSpec {
   d64?: boolean;
   flagsRead?: number;
   flagsWritten?: number;
+  /** Accepts a lock prefix (with a memory destination); anything else with lock is #UD. */
+  lockable?: boolean | ((i: Insn) => boolean);
 }
 
 /** Opcode maps: index = map * 256 + byte (map 0 one-byte, 1 = 0F, 2 = 0F38, 3 = 0F3A). */
@@ -54,17 +56,40 @@ const MAX_INSN_LEN = 15;
 
 function reg64(c: Cpu, n: number): number { return c.r[2 * n + 1] * 4294967296 + (c.r[2 * n] >>> 0); }
 
+// A register whose high half is small (|value| < 2^52) adds exactly as a double; anything else
+// (wrap-around arithmetic, huge garbage) goes through exact 64-bit arithmetic on the halves.
+function small(c: Cpu, n: number): boolean { return ((c.r[2 * n + 1] + 0x100000) >>> 0) < 0x200000; }
+
+/** base + index * scale + disp modulo 2^64 (or 2^32), exactly, as a JS number. */
+function eaExact(c: Cpu, i: Insn): number {
+  const r = c.r;
+  let lo = i.disp | 0, hi = i.disp < 0 ? -1 : 0;
+  if (i.ripRel) { lo = i.disp % 4294967296 | 0; hi = Math.floor(i.disp / 4294967296) | 0; }
+  if (i.base >= 0) {
+    const s = (lo >>> 0) + (r[i.base * 2] >>> 0);
+    hi = (hi + r[i.base * 2 + 1] + (s > 0xffffffff ? 1 : 0)) | 0; lo = s | 0;
+  }
+  if (i.index >= 0) {
+    const sh = 31 - Math.clz32(i.scale);
+    const xlo = r[i.index * 2], xhi = r[i.index * 2 + 1];
+    const slo = xlo << sh, shi = sh === 0 ? xhi : (xhi << sh) | (xlo >>> (32 - sh));
+    const s = (lo >>> 0) + (slo >>> 0);
+    hi = (hi + shi + (s > 0xffffffff ? 1 : 0)) | 0; lo = s | 0;
+  }
+  if (i.asz === 4) hi = 0;
+  return hi * 4294967296 + (lo >>> 0);
+}
+
 const eaAbs: EaFn = (_c, i) => i.disp;
-const eaBase: EaFn = (c, i) => reg64(c, i.base) + i.disp;
-const eaBaseIndex: EaFn = (c, i) => reg64(c, i.base) + reg64(c, i.index) * i.scale + i.disp;
-const eaIndex: EaFn = (c, i) => reg64(c, i.index) * i.scale + i.disp;
+const eaBase: EaFn = (c, i) => small(c, i.base) ? reg64(c, i.base) + i.disp : eaExact(c, i);
+const eaBaseIndex: EaFn = (c, i) => small(c, i.base) && small(c, i.index)
+  ? reg64(c, i.base) + reg64(c, i.index) * i.scale + i.disp : eaExact(c, i);
+const eaIndex: EaFn = (c, i) => small(c, i.index) ? reg64(c, i.index) * i.scale + i.disp : eaExact(c, i);
 const eaGeneral: EaFn = (c, i) => {
-  let a = i.disp;
-  if (i.base >= 0) a += reg64(c, i.base);
-  if (i.index >= 0) a += reg64(c, i.index) * i.scale;
-  if (i.asz === 4) { a %= 4294967296; if (a < 0) a += 4294967296; }
+  let a = eaExact(c, i);
   if (i.seg === Seg.FS) a += c.fsBase;
   else if (i.seg === Seg.GS) a += c.gsBase;
+  if (a >= 18446744073709551616) a -= 18446744073709551616; // a segment base can wrap the sum too
   return a;
 };
 const eaNone: EaFn = () => { throw new CpuException(Vector.UD, 'no memory operand'); };
@@ -123,12 +148,9 @@ export function decodeInsn(c: Cpu, addr: number): Insn {
     else if (b === 0x64) i.seg = Seg.FS;
     else if (b === 0x65) i.seg = Seg.GS;
     else if (b === 0x26 || b === 0x2e || b === 0x36 || b === 0x3e) { /* null segments in 64-bit mode */ }
+    else if ((b & 0xf0) === 0x40) { rex = b; continue; } // only a REX right before the opcode counts
     else break;
-    rex = 0;
-  }
-  if ((b & 0xf0) === 0x40) {
-    rex = b;
-    b = rd.u8();
+    rex = 0; // a REX followed by a legacy prefix is ignored (SDM Vol. 2, 2.2.1)
   }
   i.rex = rex;
   i.rexW = (rex & 8) !== 0;
@@ -207,7 +229,8 @@ export function decodeInsn(c: Cpu, addr: number): Insn {
   i.flagsWritten = spec.flagsWritten ?? 0;
   i.endsBlock = spec.ends === true;
   const h = spec.pick(i);
-  if (h === null) { i.fn = ud; i.endsBlock = true; }
+  const lockOk = !i.lock || (i.mod !== 3 && (typeof spec.lockable === 'function' ? spec.lockable(i) : spec.lockable === true));
+  if (h === null || !lockOk) { i.fn = ud; i.endsBlock = true; }
   else i.fn = h;
   return i;
 }

@@ -11,4 +11,11 @@ export class PageFault {
     /** True when a page is mapped there but its permissions forbid the access (SEGV_ACCERR). */
     readonly present: boolean,
   ) {}
+
+  /** A non-canonical address: the CPU reports #GP rather than a page fault (SDM Vol. 3, 6.15). */
+  get nonCanonical(): boolean {
+    const a = this.addr;
+    const canonical = (a >= -(2 ** 47) && a < 2 ** 47) || (a >= 2 ** 64 - 2 ** 47 && a < 2 ** 64);
+    return !canonical;
+  }
 }

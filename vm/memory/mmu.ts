@@ -145,7 +145,8 @@ export class Mmu {
   /** Faults now if any byte of [a, a+n) is not writable, so a multi-part store is all-or-nothing. */
   checkWritable(a: number, n: number): void {
     this.translate(a, Access.WRITE);
-    if (((a & PAGE_MASK) + n) > PAGE_SIZE) this.translate(a + n - 1, Access.WRITE);
+    // The fault, if any, is reported at the first byte of the next page, as the CPU does.
+    if (((a & PAGE_MASK) + n) > PAGE_SIZE) this.translate(a - (a & PAGE_MASK) + PAGE_SIZE, Access.WRITE);
   }
 
   private writeBytes(a: number, v: number, n: number): void {

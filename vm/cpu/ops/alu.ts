@@ -290,8 +290,8 @@ const NO_READ = 0;
 for (let op = 0; op < 8; op++) {
   const reads = op === AluOp.ADC || op === AluOp.SBB ? CF : NO_READ;
   const base = op * 8;
-  defOp(base + 0, { modrm: true, imm: Imm.NONE, byte: true, flagsRead: reads, flagsWritten: ARITH_FLAGS, pick: (i) => { i.sub = op; return aluEG; } });
-  defOp(base + 1, { modrm: true, imm: Imm.NONE, flagsRead: reads, flagsWritten: ARITH_FLAGS, pick: (i) => { i.sub = op; return i.osz === 8 ? aluEG64 : i.osz === 4 && i.mod === 3 ? aluEG32rr : aluEG; } });
+  defOp(base + 0, { lockable: op !== AluOp.CMP, modrm: true, imm: Imm.NONE, byte: true, flagsRead: reads, flagsWritten: ARITH_FLAGS, pick: (i) => { i.sub = op; return aluEG; } });
+  defOp(base + 1, { lockable: op !== AluOp.CMP, modrm: true, imm: Imm.NONE, flagsRead: reads, flagsWritten: ARITH_FLAGS, pick: (i) => { i.sub = op; return i.osz === 8 ? aluEG64 : i.osz === 4 && i.mod === 3 ? aluEG32rr : aluEG; } });
   defOp(base + 2, { modrm: true, imm: Imm.NONE, byte: true, flagsRead: reads, flagsWritten: ARITH_FLAGS, pick: (i) => { i.sub = op; return aluGE; } });
   defOp(base + 3, { modrm: true, imm: Imm.NONE, flagsRead: reads, flagsWritten: ARITH_FLAGS, pick: (i) => { i.sub = op; return i.osz === 8 ? aluGE64 : aluGE; } });
   defOp(base + 4, { modrm: false, imm: Imm.B, byte: true, flagsRead: reads, flagsWritten: ARITH_FLAGS, pick: (i) => { i.sub = op; i.imm &= 0xff; return accForm(i, aluEI); } });
@@ -315,17 +315,17 @@ const group1 = (i: Insn) => {
   return i.osz === 8 ? aluEI64 : aluEI;
 };
 const g1Reads = (i: Insn) => (i.sub === AluOp.ADC || i.sub === AluOp.SBB ? CF : 0);
-defOp(0x80, { modrm: true, imm: Imm.B, byte: true, flagsWritten: ARITH_FLAGS, pick: (i) => { const h = group1(i); i.flagsRead = g1Reads(i); return h; } });
-defOp(0x81, { modrm: true, imm: Imm.Z, flagsWritten: ARITH_FLAGS, pick: (i) => { const h = group1(i); i.flagsRead = g1Reads(i); return h; } });
-defOp(0x83, { modrm: true, imm: Imm.B, flagsWritten: ARITH_FLAGS, pick: (i) => { const h = group1(i); i.flagsRead = g1Reads(i); return h; } });
+defOp(0x80, { lockable: (i) => (i.reg & 7) !== AluOp.CMP, modrm: true, imm: Imm.B, byte: true, flagsWritten: ARITH_FLAGS, pick: (i) => { const h = group1(i); i.flagsRead = g1Reads(i); return h; } });
+defOp(0x81, { lockable: (i) => (i.reg & 7) !== AluOp.CMP, modrm: true, imm: Imm.Z, flagsWritten: ARITH_FLAGS, pick: (i) => { const h = group1(i); i.flagsRead = g1Reads(i); return h; } });
+defOp(0x83, { lockable: (i) => (i.reg & 7) !== AluOp.CMP, modrm: true, imm: Imm.B, flagsWritten: ARITH_FLAGS, pick: (i) => { const h = group1(i); i.flagsRead = g1Reads(i); return h; } });
 
 defOp(0x84, { modrm: true, imm: Imm.NONE, byte: true, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => testEG });
 defOp(0x85, { modrm: true, imm: Imm.NONE, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => testEG });
 defOp(0xa8, { modrm: false, imm: Imm.B, byte: true, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: (i) => { i.imm &= 0xff; return accForm(i, testEI); } });
 defOp(0xa9, { modrm: false, imm: Imm.Z, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: (i) => { sizeImm(i); return accForm(i, testEI); } });
 
-defOp(0x86, { modrm: true, imm: Imm.NONE, byte: true, flagsRead: 0, pick: () => xchgEG });
-defOp(0x87, { modrm: true, imm: Imm.NONE, flagsRead: 0, pick: () => xchgEG });
+defOp(0x86, { lockable: true, modrm: true, imm: Imm.NONE, byte: true, flagsRead: 0, pick: () => xchgEG });
+defOp(0x87, { lockable: true, modrm: true, imm: Imm.NONE, flagsRead: 0, pick: () => xchgEG });
 // 90+r: xchg rAX, r (90 itself is nop unless REX.B; F3 90 is pause)
 defOps(0x90, 0x97, {
   modrm: false, imm: Imm.NONE, flagsRead: 0,
@@ -342,12 +342,12 @@ function xchgEG16AX(): void { /* xchg ax, ax */ }
 /** The register encoded in an opcode's low three bits, extended by REX.B (50+r, 90+r, B8+r...). */
 export function opReg(i: Insn): number { return (i.op & 7) | ((i.rex & 1) << 3); }
 
-defOp(0x1c0, { modrm: true, imm: Imm.NONE, byte: true, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => xaddEG });
-defOp(0x1c1, { modrm: true, imm: Imm.NONE, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => xaddEG });
-defOp(0x1b0, { modrm: true, imm: Imm.NONE, byte: true, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => cmpxchgEG });
-defOp(0x1b1, { modrm: true, imm: Imm.NONE, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => cmpxchgEG });
+defOp(0x1c0, { lockable: true, modrm: true, imm: Imm.NONE, byte: true, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => xaddEG });
+defOp(0x1c1, { lockable: true, modrm: true, imm: Imm.NONE, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => xaddEG });
+defOp(0x1b0, { lockable: true, modrm: true, imm: Imm.NONE, byte: true, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => cmpxchgEG });
+defOp(0x1b1, { lockable: true, modrm: true, imm: Imm.NONE, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => cmpxchgEG });
 defOp(0x1c7, {
-  modrm: true, imm: Imm.NONE, flagsRead: 0, flagsWritten: ZF,
+  lockable: true, modrm: true, imm: Imm.NONE, flagsRead: 0, flagsWritten: ZF,
   pick: (i) => ((i.reg & 7) === 1 && i.mod !== 3 ? cmpxchg8b16b : null),
 });
 

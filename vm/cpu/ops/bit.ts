@@ -81,9 +81,9 @@ function bitScan(c: Cpu, i: Insn): void {
 }
 
 defOp(0x1a3, { modrm: true, imm: Imm.NONE, flagsRead: 0, pick: (i) => { i.sub = BitOp.BT; return bitOp; } });
-defOp(0x1ab, { modrm: true, imm: Imm.NONE, flagsRead: 0, pick: (i) => { i.sub = BitOp.BTS; return bitOp; } });
-defOp(0x1b3, { modrm: true, imm: Imm.NONE, flagsRead: 0, pick: (i) => { i.sub = BitOp.BTR; return bitOp; } });
-defOp(0x1bb, { modrm: true, imm: Imm.NONE, flagsRead: 0, pick: (i) => { i.sub = BitOp.BTC; return bitOp; } });
-defOp(0x1ba, { modrm: true, imm: Imm.UB, flagsRead: 0, pick: (i) => ((i.reg & 7) < 4 ? null : (i.sub = (i.reg & 7) - 4, bitOp)) });
+defOp(0x1ab, { lockable: true, modrm: true, imm: Imm.NONE, flagsRead: 0, pick: (i) => { i.sub = BitOp.BTS; return bitOp; } });
+defOp(0x1b3, { lockable: true, modrm: true, imm: Imm.NONE, flagsRead: 0, pick: (i) => { i.sub = BitOp.BTR; return bitOp; } });
+defOp(0x1bb, { lockable: true, modrm: true, imm: Imm.NONE, flagsRead: 0, pick: (i) => { i.sub = BitOp.BTC; return bitOp; } });
+defOp(0x1ba, { lockable: (i) => (i.reg & 7) > 4, modrm: true, imm: Imm.UB, flagsRead: 0, pick: (i) => ((i.reg & 7) < 4 ? null : (i.sub = (i.reg & 7) - 4, bitOp)) });
 defOp(0x1bc, { modrm: true, imm: Imm.NONE, flagsRead: 0, pick: () => bitScan });
 defOp(0x1bd, { modrm: true, imm: Imm.NONE, flagsRead: 0, pick: () => bitScan });

@@ -19,16 +19,16 @@ function group3(i: Insn) {
   i.flagsWritten = 0; // div leaves the flags undefined: treat them as not written
   return group3MulDiv.div1;
 }
-defOp(0xf6, { modrm: true, imm: Imm.GRP3, byte: true, pick: group3 });
-defOp(0xf7, { modrm: true, imm: Imm.GRP3, pick: group3 });
+defOp(0xf6, { lockable: (i) => (i.reg & 7) === 2 || (i.reg & 7) === 3, modrm: true, imm: Imm.GRP3, byte: true, pick: group3 });
+defOp(0xf7, { lockable: (i) => (i.reg & 7) === 2 || (i.reg & 7) === 3, modrm: true, imm: Imm.GRP3, pick: group3 });
 
 function incDecFlags(i: Insn): void {
   i.flagsRead = CF; // preserved, so the previous producer's CF is still live
   i.flagsWritten = ARITH_FLAGS & ~CF;
 }
-defOp(0xfe, { modrm: true, imm: Imm.NONE, byte: true, pick: (i) => ((i.reg & 7) < 2 ? (incDecFlags(i), incDecE) : null) });
+defOp(0xfe, { lockable: true, modrm: true, imm: Imm.NONE, byte: true, pick: (i) => ((i.reg & 7) < 2 ? (incDecFlags(i), incDecE) : null) });
 defOp(0xff, {
-  modrm: true, imm: Imm.NONE,
+  lockable: (i) => (i.reg & 7) < 2, modrm: true, imm: Imm.NONE,
   pick: (i) => {
     const r = i.reg & 7;
     if (r < 2) { incDecFlags(i); return incDecE; }

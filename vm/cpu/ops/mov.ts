@@ -23,8 +23,9 @@ function movGE(c: Cpu, i: Insn): void {
 function movGE64mem(c: Cpu, i: Insn): void {
   const a = i.ea(c, i);
   const g = i.reg * 2;
-  c.r[g] = c.m.read32(a);
-  c.r[g + 1] = c.m.read32(a + 4);
+  const lo = c.m.read32(a), hi = c.m.read32(a + 4); // both before either is stored: a fault changes nothing
+  c.r[g] = lo;
+  c.r[g + 1] = hi;
 }
 function movEG64mem(c: Cpu, i: Insn): void {
   const g = i.reg * 2;
@@ -143,8 +144,8 @@ function cwd(c: Cpu, i: Insn): void {
   else c.r16[8] = (c.r16[0] << 16) >> 31;
 }
 function xlat(c: Cpu, i: Insn): void {
-  let a = c.reg64(3) + c.r8[0];
-  if (i.asz === 4) a = a % 4294967296;
+  const s = (c.r[6] >>> 0) + c.r8[0]; // rbx + al, exactly
+  let a = i.asz === 4 ? s % 4294967296 : ((c.r[7] + (s > 0xffffffff ? 1 : 0)) | 0) * 4294967296 + (s % 4294967296);
   if (i.seg === Seg.FS) a += c.fsBase; else if (i.seg === Seg.GS) a += c.gsBase;
   c.r8[0] = c.m.read8(a);
 }

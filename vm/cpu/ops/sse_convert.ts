@@ -16,8 +16,6 @@ import {
   A, B, R, Form, formOf, loadA, loadB128, loadB32, loadB64, mmxBegin, mmxCheck, mmxEnter, storeR, writeMM,
 } from './sse_operand.js';
 
-type Pick = (i: Insn) => Handler | null;
-
 // --- integer -> float ------------------------------------------------------------------------------
 
 /** B[0..1] = the r/m32 or r/m64 integer source (c.hi style: B[1] is the high half or the sign). */

@@ -1,5 +1,5 @@
 // SSE and SSE2 floating-point arithmetic: add sub mul div min max sqrt (ps pd ss sd), rcp and
-// rsqrt (ps ss), and andn or xor (ps pd), cmpps/pd/ss/sd, comis/ucomis (ss sd), shufps/pd and the
+// rsqrt (ps ss), and/andn/or/xor (ps pd), cmpps/pd/ss/sd, comis/ucomis (ss sd), shufps/pd and the
 // unpck family. The numerics (MXCSR, NaNs, flags) live in sse_ieee.ts. Intel SDM Vol. 2.
 
 import type { Cpu } from '../cpu.js';

@@ -14,7 +14,11 @@
 // - an unmasked overflow or underflow sets OE or UE, plus PE when rounding to the unbounded
 //   exponent range is inexact, and writes no result;
 // - pre-computation exceptions (IE, DE, ZE), when one is unmasked, are reported alone: the
-//   post-computation flags (OE, UE, PE) of the instruction are then not set (SDM Vol. 1, 11.5.2).
+//   post-computation flags (OE, UE, PE) of the instruction are then not set (SDM Vol. 1, 11.5.2);
+// - a denormal operand is not reported beside a NaN operand, an invalid operation or a division
+//   by zero in the same lane (the priorities of SDM Vol. 1, 4.9.2);
+// - DAZ also zeroes the operand min/max return for a NaN; conversions to integer never report DE.
+// These were checked against hardware by test/vm/sse.test.ts.
 // Single precision is computed exactly in double (products are exact) or rounded twice, which is
 // correct for + - * / sqrt since 53 >= 2 * 24 + 2 (Figueroa).
 
@@ -26,8 +30,8 @@ import { A, B, R } from './sse_operand.js';
 export const IE = 1, DE = 2, ZE = 4, OE = 8, UE = 16, PE = 32;
 export const enum Rc { NEAREST = 0, DOWN = 1, UP = 2, ZERO = 3 }
 
-export const AF32 = new Float32Array(A.buffer), AF64 = new Float64Array(A.buffer);
-export const BF32 = new Float32Array(B.buffer), BF64 = new Float64Array(B.buffer);
+const AF32 = new Float32Array(A.buffer), AF64 = new Float64Array(A.buffer);
+const BF32 = new Float32Array(B.buffer), BF64 = new Float64Array(B.buffer);
 export const RF32 = new Float32Array(R.buffer), RF64 = new Float64Array(R.buffer);
 
 const F = new Float64Array(1), FI = new Int32Array(F.buffer);
@@ -88,10 +92,6 @@ export function finish(c: Cpu): void {
   if ((all & unmasked) !== 0) c.raise(Vector.XM, 'SIMD floating-point exception');
 }
 
-export function flagPre(f: number): void { pre |= f; }
-export function flagPost(f: number): void { post |= f; }
-export function roundingMode(): number { return rc; }
-export function dazOn(): boolean { return daz; }
 
 // --- exact arithmetic helpers ----------------------------------------------------------------------
 
@@ -220,8 +220,9 @@ function roundPack(hi: number, tail: number, k: number, f32: boolean): number {
 /** Finishes a binary64 result: hi rounded to nearest, tail the sign of the rest. */
 function fin64(hi: number, tail: number): number {
   if (rc === Rc.NEAREST) {
+    // 2^emin itself may be the rounding of a tiny value: the slow path decides.
     const a = hi < 0 ? -hi : hi;
-    if (a >= MIN_NORMAL64) {
+    if (a > MIN_NORMAL64) {
       if (tail !== 0) post |= PE;
       return hi;
     }
@@ -234,7 +235,7 @@ function fin32(hi: number, tail: number): number {
   if (rc === Rc.NEAREST) {
     const r = Math.fround(hi);
     const a = r < 0 ? -r : r;
-    if (a >= MIN_NORMAL32 && a <= MAX32) {
+    if (a > MIN_NORMAL32 && a <= MAX32) {
       if (r !== hi || tail !== 0) post |= PE;
       return r;
     }
@@ -294,7 +295,8 @@ export function mul64(a: number, b: number): number {
   }
   if (a === 0 || b === 0) return p;
   const ap = p < 0 ? -p : p, aa = a < 0 ? -a : a, ab = b < 0 ? -b : b;
-  if (ap > 1e-290 && aa > 1e-290 && ab > 1e-290 && aa < 1e290 && ab < 1e290) return fin64(p, twoProdErr(a, b, p));
+  // Dekker's product is exact when nothing in it overflows or underflows.
+  if (ap > 1e-290 && ap < 1e290 && aa > 1e-290 && ab > 1e-290 && aa < 1e290 && ab < 1e290) return fin64(p, twoProdErr(a, b, p));
   return mulScaled(a, b);
 }
 

@@ -3,7 +3,7 @@
 // results, the x87 <-> MMX state transition, and the mandatory-prefix form of an instruction.
 //
 // Handlers read every source into scratch before writing anything, so a fault (page fault, #GP
-// for misalignment, #XM) leaves the registers as they were. Intel SDM Vol. 1, 11.6 and 12.
+// for misalignment, #XM) leaves the destination as it was. Intel SDM Vol. 1, 9-12.
 
 import { Slot } from '../../regfile.js';
 import type { Cpu } from '../cpu.js';
@@ -48,19 +48,12 @@ export function writeMem128(c: Cpu, a: number, x0: number, x1: number, x2: numbe
 
 // --- xmm -----------------------------------------------------------------------------------------
 
-/** B = the 128-bit source: xmm rm, or m128 (aligned unless `unaligned`). */
+/** B = the 128-bit source: xmm rm, or an aligned m128. */
 export function loadB128(c: Cpu, i: Insn): void {
   if (i.mod === 3) {
     const x = c.xi32, o = i.rm * 4;
     B[0] = x[o]; B[1] = x[o + 1]; B[2] = x[o + 2]; B[3] = x[o + 3];
   } else readMem128(c, eaAligned(c, i), B);
-}
-
-export function loadB128u(c: Cpu, i: Insn): void {
-  if (i.mod === 3) {
-    const x = c.xi32, o = i.rm * 4;
-    B[0] = x[o]; B[1] = x[o + 1]; B[2] = x[o + 2]; B[3] = x[o + 3];
-  } else readMem128(c, i.ea(c, i), B);
 }
 
 /** B[0..1] = the low 64 bits of xmm rm, or m64. */

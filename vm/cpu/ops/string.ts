@@ -50,7 +50,7 @@ function movs(c: Cpu, i: Insn): void {
         const pd = c.m.translate(t, Access.WRITE);
         const bytes = k * size;
         if (pd <= ps || pd >= ps + bytes) c.m.u8.copyWithin(pd, ps, ps + bytes);
-        else for (let b = 0; b < bytes; b++) c.m.u8[pd + b] = c.m.u8[ps + b]; // overlapping forward copy repeats the pattern
+        else for (let b = 0; b < bytes; b += size) c.m.u8.copyWithin(pd + b, ps + b, ps + b + size); // overlap: element by element
         n -= k;
         setIdx(c, i, RSI, s + bytes); setIdx(c, i, RDI, t + bytes); setIdx(c, i, RCX, n);
         continue;
