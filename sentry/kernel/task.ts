@@ -31,6 +31,8 @@ export class ThreadGroup {
   readonly tasks = new Set<Task>();
   readonly rlimits = new Map<number, Rlimit>();
   comm = '';
+  dumpable = 1;
+  noNewPrivs = false;
 
   constructor(readonly pid: number, public ppid: number, public creds: Credentials, public handlers: SignalHandlers) {}
 }

@@ -148,3 +148,47 @@ export async function sys_sched_yield(_t: Task, k: Kernel): Promise<number> {
   await k.host.yield();
   return 0;
 }
+
+// --- prctl ---------------------------------------------------------------------------------
+
+const PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16,
+  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39;
+const loggedPrctl = new Set<number>();
+
+export function sys_prctl(t: Task, k: Kernel): SyscallResult {
+  const option = t.argInt(0), arg2 = t.arg(1);
+  switch (option) {
+    case PR_SET_NAME: {
+      const b = t.mm.readCString(arg2, 16);
+      let name: Uint8Array | null = b;
+      if (!name) { // longer than 15 bytes: Linux truncates
+        const raw = copyIn(t, arg2, 15);
+        if (!raw) return -Errno.EFAULT;
+        name = raw;
+      }
+      t.tg.comm = new TextDecoder().decode(name.subarray(0, 15));
+      return 0;
+    }
+    case PR_GET_NAME: {
+      const out = new Uint8Array(16);
+      out.set(new TextEncoder().encode(t.tg.comm).subarray(0, 15));
+      return copyOut(t, arg2, out) ? 0 : -Errno.EFAULT;
+    }
+    case PR_GET_DUMPABLE: return t.tg.dumpable;
+    case PR_SET_DUMPABLE:
+      if (arg2 > 1) return -Errno.EINVAL;
+      t.tg.dumpable = arg2;
+      return 0;
+    case PR_SET_NO_NEW_PRIVS:
+      if (arg2 !== 1 || t.arg(2) || t.arg(3) || t.arg(4)) return -Errno.EINVAL;
+      t.tg.noNewPrivs = true;
+      return 0;
+    case PR_GET_NO_NEW_PRIVS: return t.tg.noNewPrivs ? 1 : 0;
+    default:
+      if (!loggedPrctl.has(option)) {
+        loggedPrctl.add(option);
+        k.log(`warning: prctl option ${option} is not implemented: EINVAL`);
+      }
+      return -Errno.EINVAL;
+  }
+}

@@ -29,7 +29,7 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   getppid: [thread.sys_getppid, ''], gettid: [thread.sys_gettid, ''], set_tid_address: [thread.sys_set_tid_address, 'p'],
   set_robust_list: [thread.sys_set_robust_list, 'pu'], arch_prctl: [thread.sys_arch_prctl, 'xp'],
   prlimit64: [thread.sys_prlimit64, 'ddpp'], getrlimit: [thread.sys_getrlimit, 'dp'], setrlimit: [thread.sys_setrlimit, 'dp'],
-  sched_getaffinity: [thread.sys_sched_getaffinity, 'dup'], sched_yield: [thread.sys_sched_yield, ''],
+  sched_getaffinity: [thread.sys_sched_getaffinity, 'dup'], prctl: [thread.sys_prctl, 'dxxxx'], sched_yield: [thread.sys_sched_yield, ''],
   getuid: [identity.sys_getuid, ''], geteuid: [identity.sys_geteuid, ''], getgid: [identity.sys_getgid, ''],
   getegid: [identity.sys_getegid, ''], uname: [identity.sys_uname, 'p'],
   clock_gettime: [time.sys_clock_gettime, 'dp'], clock_getres: [time.sys_clock_getres, 'dp'],
