@@ -83,6 +83,7 @@ export class RegisterFile {
 
 /** Stores a JS number as a two's-complement 64-bit (lo, hi) pair; exact for |v| < 2^53. */
 export function setPair(a: Int32Array, at: number, v: number): void {
+  if ((v | 0) === v) { a[at] = v; a[at + 1] = v >> 31; return; } // small values (syscall results)
   const lo = v % 4294967296;
   a[at] = lo | 0;
   a[at + 1] = ((v - lo) / 4294967296) | 0;

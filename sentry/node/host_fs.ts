@@ -78,8 +78,9 @@ export class NodeHostFs implements HostFs {
         const st = await fsp.stat(path, { bigint: true });
         return new NodeHostFile(null, toStat(st), path);
       }
-      // O_NONBLOCK: a host FIFO or device must never block the Sentry.
-      const h = await fsp.open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+      // O_NONBLOCK: a host FIFO or device must never block the Sentry. (Symlinks were resolved by
+      // the stat that chose this path; confinement arrives with the Gofer.)
+      const h = await fsp.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
       const st = await h.stat({ bigint: true });
       return new NodeHostFile(h, toStat(st), path);
     } catch (e) { return hostErrno(e); }

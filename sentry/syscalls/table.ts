@@ -6,6 +6,7 @@ import { SYSCALL_NAMES } from './names.js';
 import * as file from './sys_file.js';
 import * as identity from './sys_identity.js';
 import * as mmap from './sys_mmap.js';
+import * as poll from './sys_poll.js';
 import * as random from './sys_random.js';
 import * as rw from './sys_read_write.js';
 import * as signal from './sys_signal.js';
@@ -37,6 +38,7 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   clock_nanosleep: [time.sys_clock_nanosleep, 'ddpp'],
   rt_sigaction: [signal.sys_rt_sigaction, 'dppu'], rt_sigprocmask: [signal.sys_rt_sigprocmask, 'dppu'],
   getrandom: [random.sys_getrandom, 'pux'],
+  poll: [poll.sys_poll, 'pud'], ppoll: [poll.sys_ppoll, 'pupp'],
 };
 
 /** Unimplemented on purpose, with the reason shown in the log. */

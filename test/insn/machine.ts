@@ -142,6 +142,8 @@ export class Emulator {
     this.regs.reset();
     this.code = new CodeCache(this.phys);
     this.cpu = new Cpu(this.regs, this.mmu, this.code);
+    // INSN_COMPILED=1 runs every case through the block compiler instead of the interpreter loop.
+    if (process.env.INSN_COMPILED === '1') this.cpu.compileAfter = 0;
   }
 
   /** Runs input record `k` of `input`, writing output record `k` of `out`. */

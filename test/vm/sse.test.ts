@@ -189,6 +189,8 @@ class Emu {
     this.table.set(CODE_ADDR / 4096, 0, Perm.READ | Perm.EXEC);
     this.table.set(DATA_ADDR / 4096, 1, Perm.READ | Perm.WRITE);
     this.cpu = new Cpu(this.regs, new Mmu(this.phys, this.table), new CodeCache(this.phys));
+    // SSE_COMPILED=1 runs every case through the block compiler (sse_compiled.test.ts).
+    if (process.env.SSE_COMPILED === '1') this.cpu.compileAfter = 0;
   }
 
   run(inp: Buffer): Buffer {

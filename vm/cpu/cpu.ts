@@ -53,6 +53,8 @@ export class Cpu {
   /** Executed-instruction counter (blocks are counted whole). */
   instructions = 0;
   private interruptRequested = false;
+  /** Interpreted runs of a block before it is compiled (0: compile at once, as tests do). */
+  compileAfter = HOT_BLOCK_RUNS;
   /** Set by a compiled block when one of its instructions throws (see block_compiler.ts). */
   faultInsn: Insn | null = null;
   private lastBlock: Block | null = null;
@@ -106,8 +108,7 @@ export class Cpu {
     this.flags = getRflags(this);
     this.fop = FlagOp.EAGER;
     writePair(r, Slot.RIP, this.rip);
-    writePair(r, Slot.FS_BASE, this.fsBase);
-    writePair(r, Slot.GS_BASE, this.gsBase);
+    // fs and gs bases only change from the kernel side (arch_prctl): syncIn reads them.
     r[Slot.RFLAGS] = this.flags;
     r[Slot.FLAGS_OP] = FlagOp.EAGER;
   }
@@ -132,7 +133,8 @@ export class Cpu {
         cur = null;
         const b = this.findBlock();
         this.rip = b.end;
-        const run = b.run;
+        let run = b.run;
+        if (run === null && ++b.runs > this.compileAfter) run = b.run = compileBlock(b.insns);
         if (run !== null) {
           run(this);
         } else {
@@ -141,7 +143,6 @@ export class Cpu {
             cur = insns[k];
             cur.fn(this, cur);
           }
-          if (++b.runs === HOT_BLOCK_RUNS) b.run = compileBlock(b.insns);
         }
         executed += b.insns.length;
         if (this.stop !== StopReason.NONE) break;
@@ -191,11 +192,11 @@ export class Cpu {
   }
 
   private decodeAt(rip: number, phys: number): Block {
-    const insns = decodeBlock(this, rip);
-    const last = insns[insns.length - 1];
-    const end = last.next;
+    const { insns, seenEnd } = decodeBlock(this, rip);
+    const end = insns[insns.length - 1].next;
+    // The block depends on every byte the decoder looked at, including those it read ahead.
     const frames = [frameOf(phys)];
-    const lastByte = end - 1;
+    const lastByte = Math.max(end, seenEnd) - 1;
     if (Math.floor(lastByte / PAGE_SIZE) !== Math.floor(rip / PAGE_SIZE)) frames.push(frameOf(this.m.fetchAddr(lastByte)));
     const b = new Block(rip, phys, insns, end, frames);
     this.code.add(b);

@@ -239,7 +239,7 @@ export function decodeInsn(c: Cpu, addr: number): Insn {
  * Decodes a basic block at `rip`: up to a control transfer, a stop, MAX_BLOCK_INSNS instructions,
  * or the end of the page (a block never starts an instruction in the next page).
  */
-export function decodeBlock(c: Cpu, rip: number): Insn[] {
+export function decodeBlock(c: Cpu, rip: number): { insns: Insn[]; seenEnd: number } {
   const insns: Insn[] = [];
   const pageEnd = (Math.floor(rip / PAGE_SIZE) + 1) * PAGE_SIZE;
   let addr = rip;
@@ -257,13 +257,35 @@ export function decodeBlock(c: Cpu, rip: number): Insn[] {
     addr = i.next;
     if (i.endsBlock || insns.length >= MAX_BLOCK_INSNS || addr >= pageEnd) break;
   }
-  computeFlagLiveness(insns);
-  return insns;
+  const last = insns[insns.length - 1];
+  const peek = last.endsBlock ? { live: ARITH_FLAGS, end: last.next } : flagsLiveAfter(c, last.next);
+  computeFlagLiveness(insns, peek.live);
+  return { insns, seenEnd: peek.end };
 }
 
-/** Backward pass: an instruction's flags are dead if a later one in the block overwrites them unread. */
-function computeFlagLiveness(insns: Insn[]): void {
-  let live = ARITH_FLAGS;
+const MAX_PEEK = 16;
+
+/**
+ * The flags still needed at `addr` where a block was cut (end of page, size limit), found by
+ * decoding ahead without executing. The caller makes the block depend on the bytes seen, up to
+ * the returned end, so rewriting them drops the block.
+ */
+function flagsLiveAfter(c: Cpu, addr: number): { live: number; end: number } {
+  let needed = 0, killed = 0;
+  for (let n = 0; n < MAX_PEEK && killed !== ARITH_FLAGS; n++) {
+    let i: Insn;
+    try { i = decodeInsn(c, addr); } catch { break; }
+    needed |= i.flagsRead & ~killed;
+    if (i.endsBlock || i.fn === ud) break;
+    killed |= i.flagsWritten;
+    addr = i.next;
+  }
+  return { live: needed | (ARITH_FLAGS & ~killed), end: addr };
+}
+
+/** Backward pass: an instruction's flags are dead if a later one overwrites them unread. */
+function computeFlagLiveness(insns: Insn[], liveOut: number): void {
+  let live = liveOut;
   for (let k = insns.length - 1; k >= 0; k--) {
     const i = insns[k];
     i.flagsLive = (i.flagsWritten & live) !== 0 || i.flagsWritten === 0;

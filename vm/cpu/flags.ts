@@ -120,6 +120,10 @@ export function getOF(c: Cpu): number {
 /** The arithmetic flags, materialised. */
 export function arithFlags(c: Cpu): number {
   if (c.fop === FlagOp.EAGER) return c.flags & ARITH_FLAGS;
+  if (c.fop === FlagOp.LOGIC && c.fsize !== 8) {
+    const r = top(c.fres, c.fsize);
+    return (r === 0 ? ZF : 0) | (r < 0 ? SF : 0) | PARITY[c.fres & 0xff];
+  }
   return getCF(c) | getPF(c) | getAF(c) | getZF(c) | getSF(c) | getOF(c);
 }
 

@@ -13,7 +13,11 @@ import { Slot } from '../../regfile.js';
 /** syscall: rcx = next rip, r11 = rflags; the kernel takes over (SDM: SYSCALL). */
 function syscall(c: Cpu, i: Insn): void {
   c.setReg64(1, i.next);
-  c.r[22] = getRflags(c) & ~0x10000; c.r[23] = 0; // r11, RF cleared
+  // Materialise the flags once here; the stop that follows then has nothing left to compute.
+  const f = getRflags(c);
+  c.flags = f;
+  c.fop = FlagOp.EAGER;
+  c.r[22] = f & ~0x10000; c.r[23] = 0; // r11, RF cleared
   c.stop = StopReason.SYSCALL;
 }
 
