@@ -74,6 +74,10 @@ function rdtsc(c: Cpu): void {
 }
 
 function nop(): void { /* architecturally nothing */ }
+/** fwait: delivers a pending unmasked x87 exception as #MF (SDM Vol. 1, 8.6). */
+function fwait(c: Cpu): void {
+  if (c.r[Slot.FSW] & ~c.r[Slot.FCW] & 0x3f) c.raise(Vector.MF, 'pending x87 exception');
+}
 function setFlag(bit: number, value: 0 | 1 | -1) {
   return (c: Cpu) => {
     const f = getRflags(c);
@@ -124,4 +128,4 @@ defOp(0xf8, { modrm: false, imm: Imm.NONE, flagsRead: 0, flagsWritten: CF, pick:
 defOp(0xf9, { modrm: false, imm: Imm.NONE, flagsRead: 0, flagsWritten: CF, pick: () => setFlag(CF, 1) });
 defOp(0xfc, { modrm: false, imm: Imm.NONE, flagsRead: 0, pick: () => setFlag(DF, 0) });
 defOp(0xfd, { modrm: false, imm: Imm.NONE, flagsRead: 0, pick: () => setFlag(DF, 1) });
-defOp(0x9b, { modrm: false, imm: Imm.NONE, flagsRead: 0, pick: () => nop }); // fwait: no pending x87 exceptions are modelled as traps
+defOp(0x9b, { modrm: false, imm: Imm.NONE, flagsRead: 0, pick: () => fwait });

@@ -7,6 +7,7 @@ import type { Cpu } from '../cpu.js';
 import { defOp, Imm } from '../decoder.js';
 import { CF, cond, FlagOp, getRflags, PF, ZF, AF, OF, SF } from '../flags.js';
 import type { Insn } from '../insn.js';
+import { Vector } from '../exception.js';
 import { Slot } from '../../regfile.js';
 import {
   CMP_EQUAL, CMP_LESS, CMP_UNORDERED, F80, FLAG_IE, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC,
@@ -45,12 +46,30 @@ function writePhys(c: Cpu, p: number, v: F80): void {
  * destination (the #MF itself is not modelled as a trap: glibc runs with all exceptions masked).
  */
 function status(c: Cpu, res: number): boolean {
-  const flags = res & 0x7f;
-  let sw = (c.r[FSW] & ~SW_CC) | (res & SW_CC) | flags;
+  let flags = res & 0x7f, cc = res & SW_CC;
   const unmasked = flags & ~c.r[FCW] & 0x3f;
+  // An unmasked invalid, denormal or zero-divide suppresses the operation: none of its other
+  // flags or condition codes are reported.
+  if (unmasked & 0x07) {
+    flags &= 0x07 | SW_SF;
+    if (!(flags & SW_SF)) cc &= ~SW_C1; // no rounding happened; a stack fault keeps its C1
+  }
+  let sw = (c.r[FSW] & ~SW_CC) | cc | flags;
   if (unmasked) sw |= SW_ES | SW_B;
   c.r[FSW] = sw;
   return (unmasked & 0x07) === 0;
+}
+
+/** Recomputes ES and B after the control word or the flags changed (fldcw, fnstenv, fldenv). */
+function updateSummary(c: Cpu): void {
+  if (c.r[FSW] & ~c.r[FCW] & 0x3f) c.r[FSW] |= SW_ES | SW_B;
+  else c.r[FSW] &= ~(SW_ES | SW_B);
+}
+
+/** Loads the control word: reserved bits read as the hardware keeps them (bit 6 set). */
+function setControlWord(c: Cpu, v: number): void {
+  c.r[FCW] = (v & 0x1f3f) | 0x40;
+  updateSummary(c);
 }
 
 /** ST(i) into out; on an empty register, reports stack underflow and returns false. */
@@ -62,11 +81,10 @@ function loadSt(c: Cpu, i: number, out: F80): boolean {
 }
 
 /** Stack underflow: IE|SF with C1=0; with IE masked the destination gets the real indefinite. */
-function underflow(c: Cpu, destI: number, popAfter: boolean): void {
-  if (status(c, FLAG_IE | SW_SF)) {
-    setIndefinite(vr);
-    if (destI >= 0) writePhys(c, physOf(c, destI), vr);
-  }
+function underflow(c: Cpu, destI: number, popAfter: boolean, cc = 0): void {
+  if (!status(c, FLAG_IE | SW_SF | cc)) return; // unmasked: nothing changes, not even the stack
+  setIndefinite(vr);
+  if (destI >= 0) writePhys(c, physOf(c, destI), vr);
   if (popAfter) pop(c);
 }
 
@@ -96,8 +114,8 @@ const enum Fmt { F32 = 0, I32 = 1, F64 = 2, I16 = 3 }
 /** Reads a memory operand of D8/DA/DC/DE into out; returns the conversion flags. */
 function loadMem(c: Cpu, a: number, fmt: Fmt, out: F80): number {
   switch (fmt) {
-    case Fmt.F32: return f80FromFloat32(c.m.read32(a), out);
-    case Fmt.F64: { const lo = c.m.read32(a); return f80FromFloat64(lo, c.m.read32(a + 4), out); }
+    case Fmt.F32: return f80FromFloat32(c.m.read32(a), out, true);
+    case Fmt.F64: { const lo = c.m.read32(a); return f80FromFloat64(lo, c.m.read32(a + 4), out, true); }
     case Fmt.I32: f80FromInt32(c.m.read32(a), out); return 0;
     default: f80FromInt32((c.m.read16(a) << 16) >> 16, out); return 0;
   }
@@ -118,8 +136,8 @@ function arith(digit: number, a: F80, b: F80, cw: number, out: F80): number {
 }
 
 /** fcom/fcomp (digit 2/3) results into C0/C2/C3. */
-function compareToSw(c: Cpu, res: number): void {
-  status(c, res & ~SW_C1);
+function compareToSw(c: Cpu, res: number): boolean {
+  return status(c, res & ~SW_C1);
 }
 
 /** D8, DA, DC, DE with a memory operand: ST0 = ST0 op m (or compare). */
@@ -127,10 +145,10 @@ function arithMem(c: Cpu, i: Insn): void {
   const digit = i.reg & 7;
   const fmt: Fmt = i.op === 0xd8 ? Fmt.F32 : i.op === 0xdc ? Fmt.F64 : i.op === 0xda ? Fmt.I32 : Fmt.I16;
   const conv = loadMem(c, i.ea(c, i), fmt, vb);
-  if (!loadSt(c, 0, va)) { underflow(c, digit === 2 || digit === 3 ? -1 : 0, digit === 3); return; }
-  if (digit === 2 || digit === 3) {
-    compareToSw(c, f80Compare(va, vb, false) | conv);
-    if (digit === 3) pop(c);
+  const isCompare = digit === 2 || digit === 3;
+  if (!loadSt(c, 0, va)) { underflow(c, isCompare ? -1 : 0, digit === 3, isCompare ? CMP_UNORDERED : 0); return; }
+  if (isCompare) {
+    if (compareToSw(c, mergeMemoryOperandFlags(conv, va, f80Compare(va, vb, false))) && digit === 3) pop(c);
     return;
   }
   const res = arith(digit, va, vb, c.r[FCW], vr);
@@ -143,16 +161,16 @@ function arithReg(c: Cpu, i: Insn): void {
   const toSti = i.op !== 0xd8;
   const popAfter = i.op === 0xde;
   if (digit === 2 || digit === 3) { // fcom/fcomp st(i) (DC/DE aliases behave alike)
-    if (!loadSt(c, 0, va) || !loadSt(c, k, vb)) { underflow(c, -1, digit === 3 || popAfter); return; }
-    compareToSw(c, f80Compare(va, vb, false));
-    if (digit === 3 || popAfter) pop(c);
+    if (!loadSt(c, 0, va) || !loadSt(c, k, vb)) { underflow(c, -1, digit === 3 || popAfter, CMP_UNORDERED); return; }
+    if (compareToSw(c, f80Compare(va, vb, false)) && (digit === 3 || popAfter)) pop(c);
     return;
   }
   if (!loadSt(c, 0, va) || !loadSt(c, k, vb)) { underflow(c, toSti ? k : 0, popAfter); return; }
   // D8: dest ST0, st0 op sti. DC/DE: dest ST(i), and /4../7 name the operation from ST(i)'s side.
   const d = toSti ? (digit >= 4 ? digit ^ 1 : digit) : digit;
   const res = toSti ? arith(d, vb, va, c.r[FCW], vr) : arith(d, va, vb, c.r[FCW], vr);
-  if (status(c, res)) setSt(c, toSti ? k : 0, vr);
+  if (!status(c, res)) return;
+  setSt(c, toSti ? k : 0, vr);
   if (popAfter) pop(c);
 }
 
@@ -185,7 +203,7 @@ function fstMem(c: Cpu, i: Insn, fmt: 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i
   switch (fmt) {
     case 'f32': res = f80ToFloat32(va, cw, vr); if (!status(c, res)) return; c.m.write32(a, vr.lo); break;
     case 'f64': res = f80ToFloat64(va, cw, vr); if (!status(c, res)) return; c.m.write64(a, vr.lo, vr.hi); break;
-    case 'f80': c.m.checkWritable(a, 10); c.m.write64(a, va.lo, va.hi); c.m.write16(a + 8, va.se); break;
+    case 'f80': c.m.checkWritable(a, 10); c.m.write64(a, va.lo, va.hi); c.m.write16(a + 8, va.se); c.r[FSW] &= ~SW_C1; break;
     case 'i16': res = f80ToInt(va, cw, 16, truncate, vr); if (!status(c, res)) return; c.m.write16(a, vr.lo); break;
     case 'i32': res = f80ToInt(va, cw, 32, truncate, vr); if (!status(c, res)) return; c.m.write32(a, vr.lo); break;
     case 'i64': res = f80ToInt(va, cw, 64, truncate, vr); if (!status(c, res)) return; c.m.write64(a, vr.lo, vr.hi); break;
@@ -212,8 +230,17 @@ function fullTagWord(c: Cpu): number {
   return tw;
 }
 
-/** fnstenv: the 28-byte protected-mode environment; then all exceptions masked. */
-function fnstenv(c: Cpu, a: number): void {
+/**
+ * fnstenv: the protected-mode environment, 28 bytes (or 14 with a 0x66 prefix: 16-bit fields);
+ * instruction and operand pointers read as zero. The caller then masks all exceptions.
+ */
+function fnstenv(c: Cpu, a: number, o16: boolean): void {
+  if (o16) {
+    c.m.checkWritable(a, 14);
+    c.m.write16(a, c.r[FCW]); c.m.write16(a + 2, c.r[FSW]); c.m.write16(a + 4, fullTagWord(c));
+    for (let off = 6; off < 14; off += 2) c.m.write16(a + off, 0);
+    return;
+  }
   c.m.checkWritable(a, 28);
   c.m.write32(a, c.r[FCW] | 0xffff0000);
   c.m.write32(a + 4, c.r[FSW] | 0xffff0000);
@@ -221,40 +248,106 @@ function fnstenv(c: Cpu, a: number): void {
   c.m.write32(a + 12, 0); c.m.write32(a + 16, 0); c.m.write32(a + 20, 0); c.m.write32(a + 24, 0xffff0000);
 }
 
-function fldenv(c: Cpu, a: number): void {
-  const cw = c.m.read16(a), sw = c.m.read16(a + 4), tw = c.m.read16(a + 8);
-  c.r[FCW] = cw;
+function fldenv(c: Cpu, a: number, o16: boolean): void {
+  const stride = o16 ? 2 : 4;
+  const cw = c.m.read16(a), sw = c.m.read16(a + stride), tw = c.m.read16(a + 2 * stride);
+  c.r[FCW] = (cw & 0x1f3f) | 0x40;
   c.r[FSW] = sw;
   let abridged = 0;
   for (let p = 0; p < 8; p++) if (((tw >> (2 * p)) & 3) !== 3) abridged |= 1 << p;
   c.r[FTW] = abridged;
-  // A pending unmasked exception is re-armed in ES/B.
-  if (sw & ~cw & 0x3f) c.r[FSW] |= SW_ES | SW_B; else c.r[FSW] &= ~(SW_ES | SW_B);
+  updateSummary(c); // a pending unmasked exception is re-armed in ES/B
 }
 
 export function fninit(c: Cpu): void {
   c.r[FCW] = 0x037f; c.r[FSW] = 0; c.r[FTW] = 0; c.r[Slot.FOP] = 0;
 }
 
-function fnsave(c: Cpu, a: number): void {
-  c.m.checkWritable(a, 108);
-  fnstenv(c, a);
+/** fnsave: the environment, then ST(0)..ST(7) as 10-byte values; then fninit. */
+function fnsave(c: Cpu, a: number, o16: boolean): void {
+  const env = o16 ? 14 : 28;
+  c.m.checkWritable(a, env + 80);
+  fnstenv(c, a, o16);
   for (let k = 0; k < 8; k++) {
     readPhys(c, physOf(c, k), vr);
-    c.m.write64(a + 28 + 10 * k, vr.lo, vr.hi);
-    c.m.write16(a + 36 + 10 * k, vr.se);
+    c.m.write64(a + env + 10 * k, vr.lo, vr.hi);
+    c.m.write16(a + env + 8 + 10 * k, vr.se);
   }
   fninit(c);
 }
 
-function frstor(c: Cpu, a: number): void {
-  fldenv(c, a);
+function frstor(c: Cpu, a: number, o16: boolean): void {
+  const env = o16 ? 14 : 28;
+  fldenv(c, a, o16);
   for (let k = 0; k < 8; k++) {
-    vr.lo = c.m.read32(a + 28 + 10 * k); vr.hi = c.m.read32(a + 32 + 10 * k); vr.se = c.m.read16(a + 36 + 10 * k);
+    vr.lo = c.m.read32(a + env + 10 * k); vr.hi = c.m.read32(a + env + 4 + 10 * k); vr.se = c.m.read16(a + env + 8 + 10 * k);
     const p = physOf(c, k);
     const s = ST + 4 * p;
     c.r[s] = vr.lo; c.r[s + 1] = vr.hi; c.r[s + 2] = vr.se;
   }
+}
+
+// --- packed BCD (fbld, fbstp): 18 decimal digits, two per byte, sign in bit 7 of byte 9 --------
+
+const bcd = new Uint8Array(10);
+
+/** Divides the 64-bit (hi, lo) by 10 in place on 16-bit limbs; returns the remainder. */
+function divmod10(w: Uint32Array): number {
+  let rem = 0;
+  for (let k = 3; k >= 0; k--) {
+    const cur = rem * 65536 + w[k];
+    w[k] = Math.floor(cur / 10);
+    rem = cur % 10;
+  }
+  return rem;
+}
+const limbs = new Uint32Array(4);
+
+/** w = w * 10 + d on 16-bit limbs. */
+function mul10add(w: Uint32Array, d: number): void {
+  let carry = d;
+  for (let k = 0; k < 4; k++) {
+    const v = w[k] * 10 + carry;
+    w[k] = v & 0xffff;
+    carry = v >>> 16;
+  }
+}
+
+function fbld(c: Cpu, i: Insn): void {
+  const a = i.ea(c, i);
+  for (let k = 0; k < 10; k++) bcd[k] = c.m.read8(a + k);
+  limbs.fill(0);
+  for (let k = 8; k >= 0; k--) { mul10add(limbs, bcd[k] >> 4); mul10add(limbs, bcd[k] & 15); }
+  f80FromInt64(limbs[0] | (limbs[1] << 16), limbs[2] | (limbs[3] << 16), vr);
+  if (bcd[9] & 0x80) vr.se |= 0x8000;
+  c.r[FSW] &= ~SW_C1;
+  push(c, vr);
+}
+
+function fbstp(c: Cpu, i: Insn): void {
+  const a = i.ea(c, i);
+  if (!loadSt(c, 0, va)) { if (!status(c, FLAG_IE | SW_SF)) return; setIndefinite(va); }
+  let res = f80ToInt(va, c.r[FCW], 64, false, vr);
+  let mag0 = vr.lo >>> 0, mag1 = vr.hi >>> 0;
+  const neg = (vr.hi | 0) < 0;
+  if (neg) { const n0 = (~mag0 >>> 0) + 1; mag0 = n0 >>> 0; mag1 = (~mag1 + (n0 > 0xffffffff ? 1 : 0)) >>> 0; }
+  // |v| must be below 10^18 = 0x0DE0B6B3A7640000
+  const tooBig = (res & FLAG_IE) !== 0 || mag1 > 0x0de0b6b3 || (mag1 === 0x0de0b6b3 && mag0 >= 0xa7640000);
+  if (tooBig) {
+    res = (res & ~0x3f & ~FLAG_IE) | FLAG_IE;
+    if (!status(c, res)) return;
+    c.m.checkWritable(a, 10);
+    c.m.write64(a, 0, 0xc0000000 | 0); c.m.write16(a + 8, 0xffff); // the BCD indefinite
+    pop(c);
+    return;
+  }
+  if (!status(c, res)) return;
+  limbs[0] = mag0 & 0xffff; limbs[1] = mag0 >>> 16; limbs[2] = mag1 & 0xffff; limbs[3] = mag1 >>> 16;
+  for (let k = 0; k < 9; k++) { const d0 = divmod10(limbs), d1 = divmod10(limbs); bcd[k] = d0 | (d1 << 4); }
+  bcd[9] = neg && (mag0 | mag1) !== 0 ? 0x80 : (va.se & 0x8000 ? 0x80 : 0);
+  c.m.checkWritable(a, 10);
+  for (let k = 0; k < 10; k++) c.m.write8(a + k, bcd[k]);
+  pop(c);
 }
 
 // --- compares into EFLAGS, fcmov -----------------------------------------------------------
@@ -263,12 +356,15 @@ function fcomi(c: Cpu, i: Insn): void {
   const quiet = (i.reg & 7) === 5; // fucomi: E8+i; fcomi: F0+i
   const popAfter = i.op === 0xdf;
   let res: number;
+  // fcomi reports through EFLAGS and leaves C0, C2 and C3 as they were.
+  const keepCc = c.r[FSW] & (SW_C0 | SW_C2 | SW_C3 | SW_C1);
+  let ok: boolean;
   if (!loadSt(c, 0, va) || !loadSt(c, i.rm & 7, vb)) {
-    status(c, FLAG_IE | SW_SF);
+    ok = status(c, FLAG_IE | SW_SF | keepCc);
     res = CMP_UNORDERED;
   } else {
     res = f80Compare(va, vb, quiet);
-    status(c, res & 0x3f);
+    ok = status(c, (res & 0x3f) | keepCc);
   }
   const cc = res & (SW_C0 | SW_C2 | SW_C3);
   let f = 0;
@@ -277,15 +373,37 @@ function fcomi(c: Cpu, i: Insn): void {
   else if (cc === CMP_LESS) f = CF;
   c.flags = (getRflags(c) & ~(ZF | PF | CF | OF | SF | AF)) | f;
   c.fop = FlagOp.EAGER;
-  if (popAfter) pop(c);
+  if (popAfter && ok) pop(c);
 }
 
 const FCMOV_CC = [2, 4, 6, 10]; // b, e, be, u (DA); DB: the negations
 function fcmov(c: Cpu, i: Insn): void {
   let take = cond(c, FCMOV_CC[i.reg & 3]);
   if (i.op === 0xdb) take = !take;
-  if (!loadSt(c, i.rm & 7, vb)) { underflow(c, 0, false); return; }
+  if (!loadSt(c, 0, va) || !loadSt(c, i.rm & 7, vb)) { underflow(c, 0, false); return; }
   if (take) setSt(c, 0, vb);
+}
+
+function fxch(c: Cpu, k: number): void {
+  const p0 = physOf(c, 0), pk = physOf(c, k);
+  const e0 = emptyPhys(c, p0), ek = emptyPhys(c, pk);
+  if (e0 || ek) {
+    if (!status(c, FLAG_IE | SW_SF)) return;
+    setIndefinite(vr);
+    if (e0) writePhys(c, p0, vr);
+    if (ek) writePhys(c, pk, vr);
+  }
+  readPhys(c, p0, va); readPhys(c, pk, vb);
+  writePhys(c, p0, vb); writePhys(c, pk, va);
+  c.r[FSW] &= ~SW_C1;
+}
+
+/** fst / fstp st(i). */
+function fstSt(c: Cpu, k: number, popAfter: boolean): void {
+  if (!loadSt(c, 0, va)) { underflow(c, k, popAfter); return; }
+  c.r[FSW] &= ~SW_C1;
+  setSt(c, k, va);
+  if (popAfter) pop(c);
 }
 
 // --- D9: loads of constants and the one-operand functions -----------------------------------
@@ -295,31 +413,19 @@ function d9Reg(c: Cpu, i: Insn): void {
   const k = i.rm & 7;
   switch (i.reg & 7) {
     case 0: // fld st(i)
-      if (!loadSt(c, k, vr)) { underflow(c, -1, false); setIndefinite(vr); }
+      if (!loadSt(c, k, vr)) { if (!status(c, FLAG_IE | SW_SF)) return; setIndefinite(vr); }
+      else c.r[FSW] &= ~SW_C1;
       push(c, vr);
       return;
-    case 1: { // fxch st(i)
-      const p0 = physOf(c, 0), pk = physOf(c, k);
-      const e0 = emptyPhys(c, p0), ek = emptyPhys(c, pk);
-      if (e0 || ek) {
-        if (!status(c, FLAG_IE | SW_SF)) return;
-        setIndefinite(vr);
-        if (e0) writePhys(c, p0, vr);
-        if (ek) writePhys(c, pk, vr);
-      }
-      readPhys(c, p0, va); readPhys(c, pk, vb);
-      writePhys(c, p0, vb); writePhys(c, pk, va);
-      c.r[FSW] &= ~SW_C1;
-      return;
-    }
-    case 2: return; // fnop
-    case 3: return; // fstp1 alias (D9 D8+i) is not generated by compilers
+    case 1: fxch(c, k); return;
+    case 2: if (k !== 0) ud(c, i); return; // fnop; D9 D1-D7 are reserved
+    case 3: fstSt(c, k, true); return; // fstp1: the undocumented alias of fstp st(i)
   }
   const sub = i.rm & 7;
   switch (i.reg & 7) {
     case 4: {
       if (sub === 4) { // ftst: compare ST0 with +0
-        if (!loadSt(c, 0, va)) { underflow(c, -1, false); c.r[FSW] |= SW_C0 | SW_C2 | SW_C3; return; }
+        if (!loadSt(c, 0, va)) { underflow(c, -1, false, CMP_UNORDERED); return; }
         vb.set(0, 0, 0);
         compareToSw(c, f80Compare(va, vb, false));
         return;
@@ -332,8 +438,9 @@ function d9Reg(c: Cpu, i: Insn): void {
         c.r[FSW] = (c.r[FSW] & ~SW_CC) | cc;
         return;
       }
+      if (sub > 1) { ud(c, i); return; } // D9 E2, E3, E6, E7 are reserved
       if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
-      if (sub === 0) f80Neg(va, vr); else if (sub === 1) f80Abs(va, vr); else { ud(c, i); return; }
+      if (sub === 0) f80Neg(va, vr); else f80Abs(va, vr);
       c.r[FSW] &= ~SW_C1;
       setSt(c, 0, vr);
       return;
@@ -342,8 +449,8 @@ function d9Reg(c: Cpu, i: Insn): void {
       if (sub === 7) { ud(c, i); return; }
       const which = sub === 6 ? 6 : sub; // E8 1, E9 l2t, EA l2e, EB pi, EC lg2, ED ln2, EE z
       f80LoadConstant(which, cw, vr);
-      push(c, vr);
       c.r[FSW] &= ~SW_C1;
+      push(c, vr);
       return;
     }
     case 6: {
@@ -354,7 +461,8 @@ function d9Reg(c: Cpu, i: Insn): void {
           return;
         case 1: // fyl2x: ST1 = ST1 * log2(ST0), pop
           if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 1, true); return; }
-          if (status(c, f80Yl2x(va, vb, cw, vr))) setSt(c, 1, vr);
+          if (!status(c, f80Yl2x(va, vb, cw, vr))) return;
+          setSt(c, 1, vr);
           pop(c);
           return;
         case 2: // fptan: ST0 = tan, push 1
@@ -369,7 +477,8 @@ function d9Reg(c: Cpu, i: Insn): void {
           return;
         case 3: // fpatan: ST1 = atan(ST1/ST0), pop
           if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 1, true); return; }
-          if (status(c, f80Patan(va, vb, cw, vr))) setSt(c, 1, vr);
+          if (!status(c, f80Patan(va, vb, cw, vr))) return;
+          setSt(c, 1, vr);
           pop(c);
           return;
         case 4: { // fxtract: ST0 = exponent, push significand
@@ -395,7 +504,8 @@ function d9Reg(c: Cpu, i: Insn): void {
           return;
         case 1: // fyl2xp1
           if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 1, true); return; }
-          if (status(c, f80Yl2xp1(va, vb, cw, vr))) setSt(c, 1, vr);
+          if (!status(c, f80Yl2xp1(va, vb, cw, vr))) return;
+          setSt(c, 1, vr);
           pop(c);
           return;
         case 2: // fsqrt
@@ -444,9 +554,9 @@ function escMem(c: Cpu, i: Insn): void {
         case 0: fldMem(c, i, 'f32'); return;
         case 2: fstMem(c, i, 'f32', false); return;
         case 3: fstMem(c, i, 'f32', true); return;
-        case 4: fldenv(c, i.ea(c, i)); return;
-        case 5: c.r[FCW] = c.m.read16(i.ea(c, i)) | 0x40; return; // fldcw (bit 6 reads as 1)
-        case 6: fnstenv(c, i.ea(c, i)); c.r[FCW] |= 0x3f; return;
+        case 4: fldenv(c, i.ea(c, i), i.p66); return;
+        case 5: setControlWord(c, c.m.read16(i.ea(c, i))); return; // fldcw
+        case 6: fnstenv(c, i.ea(c, i), i.p66); setControlWord(c, c.r[FCW] | 0x3f); return;
         case 7: c.m.write16(i.ea(c, i), c.r[FCW]); return; // fnstcw
         default: ud(c, i); return;
       }
@@ -466,8 +576,8 @@ function escMem(c: Cpu, i: Insn): void {
         case 1: fstMem(c, i, 'i64', true, true); return;
         case 2: fstMem(c, i, 'f64', false); return;
         case 3: fstMem(c, i, 'f64', true); return;
-        case 4: frstor(c, i.ea(c, i)); return;
-        case 6: fnsave(c, i.ea(c, i)); return;
+        case 4: frstor(c, i.ea(c, i), i.p66); return;
+        case 6: fnsave(c, i.ea(c, i), i.p66); return;
         case 7: c.m.write16(i.ea(c, i), c.r[FSW]); return; // fnstsw m16
         default: ud(c, i); return;
       }
@@ -479,7 +589,9 @@ function escMem(c: Cpu, i: Insn): void {
         case 3: fstMem(c, i, 'i16', true); return;
         case 5: fldMem(c, i, 'i64'); return;
         case 7: fstMem(c, i, 'i64', true); return;
-        default: ud(c, i); return; // fbld/fbstp (BCD) are not implemented
+        case 4: fbld(c, i); return;
+        case 6: fbstp(c, i); return;
+        default: ud(c, i); return;
       }
   }
 }
@@ -491,37 +603,35 @@ function escReg(c: Cpu, i: Insn): void {
     case 0xde:
       if (d === 3 && k !== 1) { ud(c, i); return; }
       if (d === 3) { // fcompp
-        if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, -1, true); pop(c); return; }
-        compareToSw(c, f80Compare(va, vb, false)); pop(c); pop(c); return;
+        if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { if (status(c, FLAG_IE | SW_SF | CMP_UNORDERED)) { pop(c); pop(c); } return; }
+        if (compareToSw(c, f80Compare(va, vb, false))) { pop(c); pop(c); }
+        return;
       }
       arithReg(c, i); return;
     case 0xd9: d9Reg(c, i); return;
     case 0xda:
       if (d < 4) { fcmov(c, i); return; }
       if (d === 5 && k === 1) { // fucompp
-        if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, -1, true); pop(c); return; }
-        compareToSw(c, f80Compare(va, vb, true)); pop(c); pop(c); return;
+        if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { if (status(c, FLAG_IE | SW_SF | CMP_UNORDERED)) { pop(c); pop(c); } return; }
+        if (compareToSw(c, f80Compare(va, vb, true))) { pop(c); pop(c); }
+        return;
       }
       ud(c, i); return;
     case 0xdb:
       if (d < 4) { fcmov(c, i); return; }
       if (d === 4 && k === 2) { c.r[FSW] &= ~(0x7f | SW_ES | SW_B); return; } // fnclex
       if (d === 4 && k === 3) { fninit(c); return; }
-      if (d === 4 && k < 2) return; // fneni/fndisi: no-ops on modern CPUs
+      if (d === 4 && (k < 2 || k === 4)) return; // fneni, fndisi, fnsetpm: no-ops on modern CPUs
       if (d === 5 || d === 6) { fcomi(c, i); return; }
       ud(c, i); return;
     case 0xdd:
       switch (d) {
         case 0: c.r[FTW] &= ~(1 << physOf(c, k)); return; // ffree
-        case 2: case 3: // fst / fstp st(i)
-          if (!loadSt(c, 0, va)) { underflow(c, k, d === 3); return; }
-          setSt(c, k, va);
-          if (d === 3) pop(c);
-          return;
+        case 1: fxch(c, k); return; // fxch4, an undocumented alias
+        case 2: case 3: fstSt(c, k, d === 3); return; // fst / fstp st(i)
         case 4: case 5: // fucom / fucomp
-          if (!loadSt(c, 0, va) || !loadSt(c, k, vb)) { underflow(c, -1, d === 5); return; }
-          compareToSw(c, f80Compare(va, vb, true));
-          if (d === 5) pop(c);
+          if (!loadSt(c, 0, va) || !loadSt(c, k, vb)) { underflow(c, -1, d === 5, CMP_UNORDERED); return; }
+          if (compareToSw(c, f80Compare(va, vb, true)) && d === 5) pop(c);
           return;
         default: ud(c, i); return;
       }
@@ -529,11 +639,26 @@ function escReg(c: Cpu, i: Insn): void {
       if (d === 4 && k === 0) { c.r16[0] = c.r[FSW]; return; } // fnstsw ax
       if (d === 5 || d === 6) { fcomi(c, i); return; }
       if (d === 0) { c.r[FTW] &= ~(1 << physOf(c, k)); pop(c); return; } // ffreep
+      if (d === 1) { fxch(c, k); return; } // fxch7 alias
+      if (d === 2 || d === 3) { fstSt(c, k, true); return; } // fstp8, fstp9 aliases
       ud(c, i);
   }
 }
 
+/** The control instructions that do not wait: they run even with an exception pending. */
+function nonWaiting(i: Insn): boolean {
+  const d = i.reg & 7;
+  if (i.mod === 3) return (i.op === 0xdb && d === 4) || (i.op === 0xdf && d === 4 && (i.rm & 7) === 0);
+  return (i.op === 0xd9 && (d === 6 || d === 7)) || (i.op === 0xdd && (d === 6 || d === 7));
+}
+
+/** A pending unmasked x87 exception is delivered as #MF by the next waiting instruction. */
+export function checkPendingX87(c: Cpu): void {
+  if (c.r[FSW] & ~c.r[FCW] & 0x3f) c.raise(Vector.MF, 'pending x87 exception');
+}
+
 function esc(c: Cpu, i: Insn): void {
+  if (!nonWaiting(i)) checkPendingX87(c);
   if (i.mod === 3) escReg(c, i); else escMem(c, i);
 }
 
