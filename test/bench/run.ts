@@ -29,32 +29,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { NATIVE_GLIBC_TUNABLES, repoRoot } from '../differential/harness.js';
 
 // ---------------------------------------------------------------------------------------------
 // Locations
 
-const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 const guestDir = path.join(repoRoot, 'test', 'bench', 'guest');
 const cacheDir = path.join(repoRoot, 'test', 'build', 'bench');
 const resultsFile = path.join(cacheDir, 'results.json');
 /** The sandbox CLI; BENCH_SANDBOX_CLI can point at another build (e.g. a saved copy of dist/). */
 const sandboxCli = path.resolve(process.env.BENCH_SANDBOX_CLI || path.join(repoRoot, 'dist', 'container-runtime', 'main.js'));
 
-/** The nearest ancestor holding tsvisor's package.json (works from dist/test/bench and test/bench). */
-function findRepoRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'tsvisor') return dir;
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    if (path.dirname(dir) === dir) throw new Error(`bench: no tsvisor package.json above ${start}`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -83,7 +68,7 @@ const PLATFORMS = envList('BENCH_PLATFORMS') ?? ['kvm'];
 const SANDBOX_ARGS = (process.env.BENCH_SANDBOX_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 /** Makes the native side use glibc's baseline routines, as the guest does (DESIGN.md, Testing). */
-const GLIBC_TUNABLES = 'glibc.cpu.hwcaps=-AVX512F,-AVX2,-AVX,-FMA,-FMA4,-SSE4_2,-SSE4_1,-SSSE3,-POPCNT,-BMI1,-BMI2';
+const GLIBC_TUNABLES = NATIVE_GLIBC_TUNABLES;
 const COMPILER = 'gcc';
 const COMPILE_FLAGS = ['-O2', '-static', '-Wall'];
 

@@ -24,14 +24,14 @@ export const enum StopReason {
 export class Cpu {
   // Register state. GPRs and vectors live in the shared register file; rip, flags and segment
   // bases are hot JS fields, written back to it at every stop (syncOut) and read at entry (syncIn).
-  regs: RegisterFile;
-  r: Int32Array;
-  r8: Uint8Array;
-  r16: Uint16Array;
-  xi32: Int32Array;
-  xu8: Uint8Array;
-  xf32: Float32Array;
-  xf64: Float64Array;
+  regs!: RegisterFile;
+  r!: Int32Array;
+  r8!: Uint8Array;
+  r16!: Uint16Array;
+  xi32!: Int32Array;
+  xu8!: Uint8Array;
+  xf32!: Float32Array;
+  xf64!: Float64Array;
   rip = 0;
   flags = 0x202;
   fsBase = 0;
@@ -63,14 +63,7 @@ export class Cpu {
   tscOffset = 0;
 
   constructor(regs: RegisterFile, public m: Mmu, readonly code: CodeCache) {
-    this.regs = regs;
-    this.r = regs.i32;
-    this.r8 = regs.u8;
-    this.r16 = regs.u16;
-    this.xi32 = regs.xi32;
-    this.xu8 = regs.xu8;
-    this.xf32 = regs.xf32;
-    this.xf64 = regs.xf64;
+    this.attach(regs);
     this.syncIn();
   }
 
