@@ -10,7 +10,7 @@ import type { Insn } from '../insn.js';
 import { Vector } from '../exception.js';
 import { Slot } from '../../regfile.js';
 import {
-  CMP_EQUAL, CMP_LESS, CMP_UNORDERED, F80, FLAG_IE, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC,
+  CMP_EQUAL, CMP_LESS, CMP_UNORDERED, F80, FLAG_IE, FLAG_OE, FLAG_UE, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC,
   f80Abs, f80Add, f80Compare, f80Div, f80Examine, f80Extract, f80FromFloat32, f80FromFloat64, f80FromInt32,
   f80FromInt64, f80LoadConstant, f80Mul, f80Neg, f80Prem, f80Prem1, f80RoundToInt, f80Scale, f80Sqrt, f80Sub,
   f80ToFloat32, f80ToFloat64, f80ToInt, mergeMemoryOperandFlags, setIndefinite,
@@ -187,7 +187,9 @@ function fldMem(c: Cpu, i: Insn, fmt: 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i
     case 'i32': f80FromInt32(c.m.read32(a), vr); break;
     case 'i64': { const lo = c.m.read32(a); f80FromInt64(lo, c.m.read32(a + 4), vr); break; }
   }
-  if (!status(c, flags)) return;
+  // A denormal source is still loaded when DE is unmasked (the exception is reported after the
+  // load); only an invalid operand (an SNaN) with IE unmasked stops it.
+  if (!status(c, flags) && (flags & ~c.r[FCW] & FLAG_IE)) return;
   push(c, vr);
 }
 
@@ -201,14 +203,19 @@ function fstMem(c: Cpu, i: Insn, fmt: 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i
     setIndefinite(va);
   }
   switch (fmt) {
-    case 'f32': res = f80ToFloat32(va, cw, vr); if (!status(c, res)) return; c.m.write32(a, vr.lo); break;
-    case 'f64': res = f80ToFloat64(va, cw, vr); if (!status(c, res)) return; c.m.write64(a, vr.lo, vr.hi); break;
+    case 'f32': res = f80ToFloat32(va, cw, vr); if (!status(c, res) || unmaskedRange(cw, res)) return; c.m.write32(a, vr.lo); break;
+    case 'f64': res = f80ToFloat64(va, cw, vr); if (!status(c, res) || unmaskedRange(cw, res)) return; c.m.write64(a, vr.lo, vr.hi); break;
     case 'f80': c.m.checkWritable(a, 10); c.m.write64(a, va.lo, va.hi); c.m.write16(a + 8, va.se); c.r[FSW] &= ~SW_C1; break;
     case 'i16': res = f80ToInt(va, cw, 16, truncate, vr); if (!status(c, res)) return; c.m.write16(a, vr.lo); break;
     case 'i32': res = f80ToInt(va, cw, 32, truncate, vr); if (!status(c, res)) return; c.m.write32(a, vr.lo); break;
     case 'i64': res = f80ToInt(va, cw, 64, truncate, vr); if (!status(c, res)) return; c.m.write64(a, vr.lo, vr.hi); break;
   }
   if (popAfter) pop(c);
+}
+
+/** An unmasked overflow or underflow on a store to memory: nothing is stored, nothing popped (SDM Vol. 1, 8.5.4-8.5.5). */
+function unmaskedRange(cw: number, res: number): boolean {
+  return (res & ~cw & (FLAG_OE | FLAG_UE)) !== 0;
 }
 
 // --- environment ---------------------------------------------------------------------------
@@ -384,6 +391,23 @@ function fcmov(c: Cpu, i: Insn): void {
   if (take) setSt(c, 0, vb);
 }
 
+/**
+ * fptan, fsincos and fxtract replace ST0 and push: an empty ST0 (underflow) or a full stack
+ * (overflow, C1 = 1) is reported before anything is computed; masked, both ST0 and the new top
+ * get the real indefinite; unmasked, nothing changes. Returns true when such a fault happened.
+ */
+function twoResultStackFault(c: Cpu): boolean {
+  const t = top(c);
+  const empty0 = emptyPhys(c, t), full = !emptyPhys(c, (t - 1) & 7);
+  if (!empty0 && !full) return false;
+  if (!status(c, FLAG_IE | SW_SF | (empty0 ? 0 : SW_C1))) return true;
+  setIndefinite(vr);
+  writePhys(c, t, vr);
+  setTop(c, t - 1);
+  writePhys(c, (t - 1) & 7, vr);
+  return true;
+}
+
 function fxch(c: Cpu, k: number): void {
   const p0 = physOf(c, 0), pk = physOf(c, k);
   const e0 = emptyPhys(c, p0), ek = emptyPhys(c, pk);
@@ -466,7 +490,8 @@ function d9Reg(c: Cpu, i: Insn): void {
           pop(c);
           return;
         case 2: // fptan: ST0 = tan, push 1
-          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          if (twoResultStackFault(c)) return;
+          loadSt(c, 0, va);
           {
             const res = f80Tan(va, cw, vr, vr2);
             if (!status(c, res)) return;
@@ -482,7 +507,8 @@ function d9Reg(c: Cpu, i: Insn): void {
           pop(c);
           return;
         case 4: { // fxtract: ST0 = exponent, push significand
-          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          if (twoResultStackFault(c)) return;
+          loadSt(c, 0, va);
           if (!status(c, f80Extract(va, vr, vr2))) return;
           setSt(c, 0, vr);
           push(c, vr2);
@@ -513,7 +539,8 @@ function d9Reg(c: Cpu, i: Insn): void {
           if (status(c, f80Sqrt(va, cw, vr))) setSt(c, 0, vr);
           return;
         case 3: { // fsincos: ST0 = sin, push cos
-          if (!loadSt(c, 0, va)) { underflow(c, 0, false); return; }
+          if (twoResultStackFault(c)) return;
+          loadSt(c, 0, va);
           const res = f80SinCos(va, cw, vr, vr2);
           if (!status(c, res) || (res & SW_C2)) return;
           setSt(c, 0, vr);
