@@ -334,15 +334,14 @@ function fbld(c: Cpu, i: Insn): void {
 function fbstp(c: Cpu, i: Insn): void {
   const a = i.ea(c, i);
   if (!loadSt(c, 0, va)) { if (!status(c, FLAG_IE | SW_SF)) return; setIndefinite(va); }
-  let res = f80ToInt(va, c.r[FCW], 64, false, vr);
+  const res = f80ToInt(va, c.r[FCW], 64, false, vr);
   let mag0 = vr.lo >>> 0, mag1 = vr.hi >>> 0;
   const neg = (vr.hi | 0) < 0;
   if (neg) { const n0 = (~mag0 >>> 0) + 1; mag0 = n0 >>> 0; mag1 = (~mag1 + (n0 > 0xffffffff ? 1 : 0)) >>> 0; }
   // |v| must be below 10^18 = 0x0DE0B6B3A7640000
   const tooBig = (res & FLAG_IE) !== 0 || mag1 > 0x0de0b6b3 || (mag1 === 0x0de0b6b3 && mag0 >= 0xa7640000);
   if (tooBig) {
-    res = (res & ~0x3f & ~FLAG_IE) | FLAG_IE;
-    if (!status(c, res)) return;
+    if (!status(c, FLAG_IE)) return; // out of range: invalid, with C1 clear
     c.m.checkWritable(a, 10);
     c.m.write64(a, 0, 0xc0000000 | 0); c.m.write16(a + 8, 0xffff); // the BCD indefinite
     pop(c);
