@@ -1,4 +1,4 @@
-// Case generation for the instruction tests: a seeded PRNG, "interesting" operand values, the
+// Owns case generation for the instruction tests: a seeded PRNG, "interesting" operand values, the
 // per-case machine state (registers, flags, scratch memory) that generators fill in, operand
 // pickers (registers of every width, memory operands in every addressing form) and a small x86-64
 // assembler. Instruction tables (test/insn/*_forms.ts) build on these.

@@ -1,12 +1,52 @@
-// The general-purpose integer instruction forms, with the flags the Intel SDM defines for each.
+// Owns the integer suite: the general-purpose instruction forms with the flags the Intel SDM
+// defines for each, and how the driver (test/insn/suite.ts) generates, compares, describes and
+// judges their cases (INTEGER_SUITE, run by integer.test.ts and integer_compiled.test.ts).
 // Every form is one mnemonic x operand encoding x operand width x register/memory (x lock), so a
 // mismatch report names exactly the encoding that is wrong.
+//
+// A form's generator fills the case state (Gen) and returns the assembled instruction with its
+// flag effects: the flags it reads, the flags it defines, the flags the SDM leaves undefined, and
+// registers/memory it leaves undefined. For a sequence, the undefined set is propagated
+// (U = (U & ~defined) | undefined), and a form that would read an undefined flag is not placed there.
 
 import {
   assemble, interesting, le, maskBits, toSigned, toUnsigned, type ByteMode, type Enc, type Gen, type Reg, type Rm,
 } from './gen.js';
-import { AF, ARITH, CF, DATA_ADDR, DATA_SIZE, DF, MEM_SIZE, OF, PF, SCRATCH_ADDR, SF, ZF } from './machine.js';
-import type { Form, Ins } from './suite.js';
+import {
+  AF, ARITH, CF, DATA_ADDR, DATA_SIZE, DF, FLAG_NAMES, GPR_NAMES, IN_FLAGS, IN_GPR, IN_MEM, INTEGER_LAYOUT, MEM_SIZE, OF, PF,
+  SCRATCH_ADDR, SF, ZF, Comparison, Emulator, hexBytes,
+} from './machine.js';
+import type { Suite } from './suite.js';
+
+/** One generated instruction. */
+export interface Ins {
+  bytes: number[];
+  /** Flags read (a sequence never puts it after an instruction that left one of them undefined). */
+  reads: number;
+  /** Flags set to defined values. */
+  writes: number;
+  /** Flags left undefined (SDM). */
+  undef: number;
+  /** Registers possibly written (bit n = register n). */
+  wregs: number;
+  /** Registers left undefined (SDM). */
+  undefRegs?: number;
+  /** Scratch bytes left undefined (SDM). */
+  undefMem?: bigint;
+  /** Flags undefined if the instruction faults part-way (forms that fault are never in sequences). */
+  faultUndef?: number;
+}
+
+export interface Form {
+  /** Unique: mnemonic, operand forms, width, register/memory, prefixes ("add Ev,Gv 32 mem lock"). */
+  name: string;
+  family: string;
+  /** May appear in a multi-instruction snippet (its masks do not depend on values, it pins nothing
+   *  that a sequence cannot provide, and it cannot fault). */
+  seq: boolean;
+  /** Returns null when it cannot be placed here (a register it must pin is taken); retried. */
+  gen: (g: Gen) => Ins | null;
+}
 
 // =============================================================================================
 // The mask table: what each instruction does to the flags, from the "Flags Affected" section of
@@ -995,3 +1035,127 @@ for (const [name, gen] of udForms) {
 }
 
 export const INTEGER_FORMS: Form[] = forms;
+
+// =============================================================================================
+// The suite
+// =============================================================================================
+
+/** Variant suffixes that generators append to form names (see Gen.variant). */
+const VARIANT_TOKENS = [' a32 hi', ' a32', ' wrap', ' gs', ' seg', ' +66', ' hi'];
+const VARIANT_RE = /( a32( hi)?| wrap| gs| seg| \+66| hi)*$/;
+
+/** What the SDM leaves undefined for one integer case (see the tables above). */
+export interface Masks {
+  /** Flags (FLAGS_MASK bits) left undefined when the snippet completes. */
+  flags: number;
+  /** GPRs (bit n = register n) left undefined. */
+  regs: number;
+  /** Scratch bytes (bit n = byte n) left undefined. */
+  mem: bigint;
+  /** Flags undefined when the snippet faults (otherwise the state at a fault is compared unmasked). */
+  faultFlags: number;
+}
+
+export const INTEGER_SUITE: Suite<Form, Ins, Masks> = {
+  name: 'integer',
+  env: 'INSN',
+  forms: INTEGER_FORMS,
+  defaultCases: 100_000,
+  coverage: 20,
+  layout: INTEGER_LAYOUT,
+  emulator: (compiled) => new Emulator(INTEGER_LAYOUT, compiled),
+
+  builder(g) {
+    let undef = 0, undefRegs = 0, undefMem = 0n, faultUndef = 0;
+    return {
+      seqFraction: 0.25,
+      begin() { undef = 0; undefRegs = 0; undefMem = 0n; faultUndef = 0; },
+      save: () => () => { /* the state above only changes when an instruction is placed */ },
+      gen(f) {
+        const ins = f.gen(g);
+        return ins === null || (ins.reads & undef) !== 0 ? null : ins;
+      },
+      place(ins) {
+        undef = (undef & ~ins.writes) | ins.undef;
+        undefRegs |= ins.undefRegs ?? 0;
+        undefMem |= ins.undefMem ?? 0n;
+        faultUndef |= ins.faultUndef ?? 0;
+      },
+      finish: () => ({ flags: undef & ARITH, regs: undefRegs, mem: undefMem, faultFlags: faultUndef }),
+      write() { /* the integer records have nothing after the scratch block */ },
+    };
+  },
+
+  // every part of the base records, outside the masks
+  compare: (input, nat, emu, k, m) => new Comparison(INTEGER_LAYOUT, input, nat, emu, k)
+    .stop().faultAddress().gprs(m.regs).flags('flags', m.flags, m.faultFlags).memory(m.mem).diffs,
+
+  describeInputs(input, k) {
+    const dv = new DataView(input.buffer, input.byteOffset + k * INTEGER_LAYOUT.inRecord, INTEGER_LAYOUT.inRecord);
+    const regs = GPR_NAMES.map((n, q) => `${n}=${dv.getUint32(IN_GPR + 8 * q + 4, true).toString(16).padStart(8, '0')}${dv.getUint32(IN_GPR + 8 * q, true).toString(16).padStart(8, '0')}`);
+    const f = dv.getUint32(IN_FLAGS, true);
+    const flags = FLAG_NAMES.filter(([b]) => f & b).map(([, n]) => n).join(' ') || '-';
+    const at = k * INTEGER_LAYOUT.inRecord + IN_MEM;
+    return [`inputs: ${regs.join(' ')}`, `flags in: [${flags}]`, `scratch (0x${SCRATCH_ADDR.toString(16)}): ${hexBytes(input.subarray(at, at + MEM_SIZE))}`];
+  },
+
+  // Each single instruction is counted under its full name (variants included); judge() folds them.
+  keyOf: (name) => name,
+
+  judge({ count, forms, meta, byKey: byForm, diffs }, out) {
+    // Failures are reported per form (all its variants together) and, for addressing variants that
+    // fail on forms that pass without them (" a32 hi", " wrap"...), per variant. Sequence failures
+    // are only interesting when no member is explained that way.
+    const failingKeys = [...byForm.entries()].filter(([n, e]) => e.fails > 0 && n !== 'sequence').sort((a, b) => a[0].localeCompare(b[0]));
+    const baseOf = (n: string) => n.replace(VARIANT_RE, '');
+    const variantOf = (n: string) => n.slice(baseOf(n).length);
+    const failingBase = new Set(failingKeys.filter(([n]) => variantOf(n) === '').map(([n]) => baseOf(n)));
+    // A variant is to blame when it fails on several forms that pass without it; otherwise the form is.
+    const tokenForms = new Map<string, Set<string>>();
+    for (const [n] of failingKeys) {
+      if (failingBase.has(baseOf(n))) continue;
+      const tok = VARIANT_TOKENS.find((v) => variantOf(n).includes(v));
+      if (tok) { if (!tokenForms.has(tok)) tokenForms.set(tok, new Set()); tokenForms.get(tok)!.add(baseOf(n)); }
+    }
+    const badTokens = new Set([...tokenForms].filter(([, f]) => f.size >= 3).map(([tok]) => tok));
+    for (const [n] of failingKeys) {
+      if (!VARIANT_TOKENS.some((v) => badTokens.has(v) && variantOf(n).includes(v))) failingBase.add(baseOf(n));
+    }
+    const groupOf = (n: string): string => {
+      if (failingBase.has(baseOf(n))) return baseOf(n);
+      const tok = VARIANT_TOKENS.find((v) => badTokens.has(v) && variantOf(n).includes(v));
+      return tok ? `addressing variant "${tok.trim()}" (on forms that pass without it)` : n;
+    };
+    const groups = new Map<string, { fails: number; total: number; examples: number[]; forms: Set<string> }>();
+    for (const [n, e] of byForm) {
+      if (n === 'sequence') continue;
+      const gk = groupOf(n);
+      if (!failingBase.has(gk) && !gk.startsWith('addressing variant') && e.fails === 0) continue;
+      let gr = groups.get(gk);
+      if (!gr) groups.set(gk, gr = { fails: 0, total: 0, examples: [], forms: new Set() });
+      gr.fails += e.fails; gr.total += e.total; gr.examples.push(...e.examples.slice(0, 1));
+      if (e.fails) gr.forms.add(baseOf(n));
+    }
+    const failingGroups = [...groups.entries()].filter(([, gr]) => gr.fails > 0).sort((a, b) => a[0].localeCompare(b[0]));
+    const explained = (n: string) => failingBase.has(baseOf(n)) || [...badTokens].some((tok) => variantOf(n).includes(tok)) ||
+      (byForm.get(n)?.fails ?? 0) > 0;
+    const seqEntry = byForm.get('sequence');
+    const seqFailing: number[] = [];
+    if (seqEntry) for (let k = 0; k < count; k++) if (meta[k].names.length > 1 && diffs.has(k)) seqFailing.push(k);
+    const seqOnly = seqFailing.filter((k) => meta[k].names.every((n) => !explained(n)));
+
+    for (const [name, gr] of failingGroups) {
+      out.group(name, gr, name.startsWith('addressing variant') ? ` over ${gr.forms.size} forms` : '', 2);
+    }
+    if (seqEntry) {
+      if (seqOnly.length > 0) {
+        const title = 'sequences of individually passing forms';
+        out.fail(title, `${title}: ${seqOnly.length} of ${seqEntry.total} mismatch`, seqOnly.slice(0, 3), title, seqOnly.slice(0, 6));
+      } else {
+        out.pass(`sequences: ${seqEntry.total - seqEntry.fails} of ${seqEntry.total} match${seqEntry.fails ? ' (every mismatch involves a form or variant that fails alone)' : ''}`);
+      }
+    }
+    const passingForms = forms.filter((f) => !failingBase.has(f.name) && byForm.has(f.name)).length;
+    out.pass(`${passingForms} of ${forms.length} forms match in every case (apart from failing addressing variants)`);
+  },
+};

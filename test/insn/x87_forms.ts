@@ -1,4 +1,4 @@
-// The x87 instruction forms of test/insn/x87.test.ts and the values they are given: the initial
+// Owns the x87 instruction forms of test/insn/x87.test.ts and the values they are given: the initial
 // x87 state of a case (control word, status word with TOP and sticky flags, the abridged tag word,
 // the eight registers), operand values from the classes where floating point goes wrong, and for
 // every form its encoding and what the Intel SDM leaves undefined after it (condition codes).
@@ -12,7 +12,8 @@
 // or empty operand, or a zero divisor), where the SDM gives them no value.
 
 import { Gen, Rng, assemble, interesting, le, type Rm } from './gen.js';
-import { C0, C1, C2, C3, SCRATCH_ADDR, type F80 } from './x87_machine.js';
+import { SCRATCH_ADDR } from './machine.js';
+import { C0, C1, C2, C3, type F80 } from './x87_machine.js';
 
 export const CC = C0 | C1 | C2 | C3;
 const M64 = (1n << 64n) - 1n;

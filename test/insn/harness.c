@@ -1,32 +1,48 @@
-// Native side of the instruction tests (test/insn/*.test.ts): runs generated instruction snippets
-// on the real CPU and dumps the architectural state they leave, for comparison with the emulator.
+// Owns the native side of the instruction tests (test/insn/*.test.ts): runs generated snippets on
+// the real CPU and dumps the architectural state they leave; built with -DX87, the x87 state too.
 //
-// Compiled at test time (gcc -O2) into a temporary directory; one process serves a whole run.
+// Compiled at test time into a temporary directory (runNative in test/insn/machine.ts:
+// gcc -O2 -DMEM_SIZE=n [-DX87]); one process serves a whole run.
 //
-// Protocol (all little-endian, fixed-size records, see RECORD_* in test/insn/case.ts):
-//   stdin:  a sequence of input records, read until EOF
-//     u8  code_len, u8 pad, u16 code_off, u8 code[28]
+// Protocol (little-endian, fixed-size records; keep in step with test/insn/machine.ts and, for the
+// x87 part, test/insn/x87_machine.ts):
+//   stdin:  input records, read until EOF
+//     0    u8 code_len, u8 pad, u16 code_off, u8 code[28]
 //                                      the snippet (one or more instructions), placed at
 //                                      CODE_ADDR + code_off (it may straddle the two code pages)
-//     u64 gpr[16]                      rax rcx rdx rbx rsp rbp rsi rdi r8..r15 (rsp is loaded too:
+//     32   u64 gpr[16]                 rax rcx rdx rbx rsp rbp rsi rdi r8..r15 (rsp is loaded too:
 //                                      the generator points it into the data area)
-//     u64 rflags                       only the arithmetic flags and DF are taken
-//     u8  mem[64]                      the scratch block, copied to SCRATCH_ADDR
+//     160  u64 rflags                  only the arithmetic flags and DF are taken
+//     168  u8 mem[MEM_SIZE]            the scratch block, copied to SCRATCH_ADDR
+//     with X87, then:
+//          u16 fcw, u16 fsw, u8 ftw (abridged: bit p = physical register p valid), u8 pad[3]
+//          u8 st[8][10]                ST(0)..ST(7) (relative to TOP, as fxsave orders them)
 //   stdout: one output record per input record
-//     u32 signal (0 = ran to the end), u32 pad
-//     u64 rip                          the end of the snippet, or where the signal was raised
-//     u64 fault_addr                   si_addr of SIGSEGV/SIGBUS, else 0
-//     u64 gpr[16], u64 rflags (arithmetic flags and DF), u8 mem[64]
+//     0    u32 signal (0 = ran to the end), u32 pad
+//     8    u64 rip                     the end of the snippet, or where the signal was raised
+//     16   u64 fault_addr              si_addr of SIGSEGV/SIGBUS, else 0
+//     24   u64 gpr[16]
+//     152  u64 rflags                  arithmetic flags and DF
+//     160  u8 mem[MEM_SIZE]
+//     with X87, then:
+//          u16 fcw, u16 fsw, u8 ftw, u8 pad, u16 fop, u32 mxcsr, u32 pad
+//          u8 st[8][10]                ST(0)..ST(7) relative to the final TOP
 //
 // The snippet runs in the two fixed code pages at CODE_ADDR, followed by an absolute `jmp` back
-// into the harness. The data area (DATA_ADDR, DATA_SIZE) holds the scratch block at SCRATCH_ADDR and doubles
-// as the snippet's stack, and nothing is mapped on either side of it. The first and last ZONE bytes
-// of the data area are reset to a fixed pattern before every case (faulting string instructions
+// into the harness. The data area (DATA_ADDR, DATA_SIZE) holds the scratch block at SCRATCH_ADDR and
+// doubles as the snippet's stack, and nothing is mapped on either side of it. The first and last ZONE
+// bytes of the data area are reset to a fixed pattern before every case (faulting string instructions
 // read and write there). The emulator maps the same addresses, so addresses left in registers
 // (lea, string ops, push/pop) compare directly. The harness's own rsp is saved in a global while the
-// snippet runs. Faults (SIGFPE for #DE, SIGSEGV, SIGBUS, SIGILL, SIGTRAP) are taken on an alternate
-// signal stack; the handler records the signal and the faulting rip and resumes at the same exit
-// path as a normal return, so the registers at the fault are dumped too.
+// snippet runs. Faults (SIGFPE for #DE and #MF, SIGSEGV, SIGBUS, SIGILL, SIGTRAP) are taken on an
+// alternate signal stack; the handler records the signal and the faulting rip and resumes at the
+// same exit path as a normal return, so the registers at the fault are dumped too.
+//
+// With X87 the x87 state is loaded with fxrstor64 from an image that holds FIP = FDP = FOP = 0 and
+// MXCSR = 0x1f80, and saved with fxsave64 right after the snippet (or at the fault: the kernel
+// restores the FPU state of the signal frame on sigreturn). fxsave does not wait, so a pending
+// unmasked x87 exception left by the snippet is not delivered; fninit then clears it before the
+// harness's own code runs again.
 
 #define _GNU_SOURCE
 #include <signal.h>
@@ -40,18 +56,36 @@
 #include <sys/syscall.h>
 #include <asm/prctl.h>
 
+#ifndef MEM_SIZE
+#error "build with -DMEM_SIZE=n (the scratch block size of the suite's records)"
+#endif
+
 #define CODE_ADDR 0x10000000UL
 #define CODE_SIZE 0x2000UL
 #define DATA_ADDR 0x10010000UL
 #define DATA_SIZE 0x10000UL
 #define SCRATCH_ADDR 0x10017fe0UL /* straddles a page boundary */
-#define MEM_SIZE 64
 #define ZONE 128
 #define MAX_CODE 28
 #define HEADER 4
 
-#define IN_RECORD (HEADER + MAX_CODE + 16 * 8 + 8 + MEM_SIZE)
-#define OUT_RECORD (8 + 8 + 8 + 16 * 8 + 8 + MEM_SIZE)
+#define IN_GPR (HEADER + MAX_CODE)
+#define IN_FLAGS (IN_GPR + 128)
+#define IN_MEM (IN_FLAGS + 8)
+#define OUT_GPR 24
+#define OUT_FLAGS (OUT_GPR + 128)
+#define OUT_MEM (OUT_FLAGS + 8)
+#ifdef X87
+#define IN_X87 (IN_MEM + MEM_SIZE)
+#define IN_ST (IN_X87 + 8)
+#define IN_RECORD (IN_ST + 80)
+#define OUT_X87 (OUT_MEM + MEM_SIZE)
+#define OUT_ST (OUT_X87 + 16)
+#define OUT_RECORD (OUT_ST + 80)
+#else
+#define IN_RECORD (IN_MEM + MEM_SIZE)
+#define OUT_RECORD (OUT_MEM + MEM_SIZE)
+#endif
 
 // Arithmetic flags (CF PF AF ZF SF OF) and DF: what the snippet is given and what is reported.
 #define FLAGS_IN_MASK 0xcd5UL
@@ -65,6 +99,18 @@ volatile uint32_t g_signal;
 volatile uint64_t g_fault_rip;
 volatile uint64_t g_fault_addr;
 
+#ifdef X87
+unsigned char g_fx_in[512] __attribute__((aligned(64)));
+unsigned char g_fx_out[512] __attribute__((aligned(64)));
+#define X87_LOAD "  fxrstor64 [rip + g_fx_in]\n"
+#define X87_SAVE "  fxsave64 [rip + g_fx_out]\n"
+#define X87_RESET "  fninit\n  push 0x1f80\n  ldmxcsr [rsp]\n  add rsp, 8\n"
+#else
+#define X87_LOAD ""
+#define X87_SAVE ""
+#define X87_RESET ""
+#endif
+
 void run_snippet(void);
 extern char snippet_return[];
 
@@ -76,6 +122,7 @@ __asm__(
     "run_snippet:\n"
     "  push rbx\n  push rbp\n  push r12\n  push r13\n  push r14\n  push r15\n"
     "  mov [rip + g_saved_rsp], rsp\n"
+    X87_LOAD
     "  push qword ptr [rip + g_in + 128]\n"
     "  popfq\n"
     "  mov rax, [rip + g_in + 0]\n"
@@ -97,6 +144,7 @@ __asm__(
     "  jmp qword ptr [rip + g_code_entry]\n"
     ".globl snippet_return\n"
     "snippet_return:\n"
+    X87_SAVE
     "  mov [rip + g_out + 0], rax\n"
     "  mov [rip + g_out + 8], rcx\n"
     "  mov [rip + g_out + 16], rdx\n"
@@ -117,6 +165,7 @@ __asm__(
     "  pushfq\n"
     "  pop qword ptr [rip + g_out + 128]\n"
     "  cld\n"
+    X87_RESET
     "  pop r15\n  pop r14\n  pop r13\n  pop r12\n  pop rbp\n  pop rbx\n"
     "  ret\n"
     ".size run_snippet, . - run_snippet\n"
@@ -127,7 +176,7 @@ static void on_fault(int sig, siginfo_t *si, void *uctx) {
   uint64_t rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
   if (rip < CODE_ADDR || rip >= CODE_ADDR + CODE_SIZE) {
     // Not the snippet: a harness bug. Do not loop.
-    static const char msg[] = "native_harness: fault outside the snippet\n";
+    static const char msg[] = "insn harness: fault outside the snippet\n";
     if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
     _exit(99);
   }
@@ -141,7 +190,7 @@ static void on_fault(int sig, siginfo_t *si, void *uctx) {
 static void *map_fixed(unsigned long addr, unsigned long size, int prot) {
   void *p = mmap((void *)addr, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   if (p == MAP_FAILED || (unsigned long)p != addr) {
-    fprintf(stderr, "native_harness: cannot map 0x%lx\n", addr);
+    fprintf(stderr, "insn harness: cannot map 0x%lx\n", addr);
     exit(2);
   }
   return p;
@@ -150,6 +199,28 @@ static void *map_fixed(unsigned long addr, unsigned long size, int prot) {
 static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static uint64_t get64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
+#ifdef X87
+// The record's x87 state into the fxrstor image, and the fxsave image into the record.
+static void load_x87(const unsigned char *in) {
+  memset(g_fx_in, 0, sizeof g_fx_in);
+  memcpy(g_fx_in + 0, in + IN_X87, 2);      // FCW
+  memcpy(g_fx_in + 2, in + IN_X87 + 2, 2);  // FSW
+  g_fx_in[4] = in[IN_X87 + 4];              // abridged FTW
+  uint32_t mxcsr = 0x1f80;
+  memcpy(g_fx_in + 24, &mxcsr, 4);
+  for (int k = 0; k < 8; k++) memcpy(g_fx_in + 32 + 16 * k, in + IN_ST + 10 * k, 10);
+}
+
+static void store_x87(unsigned char *out) {
+  memcpy(out + OUT_X87, g_fx_out + 0, 2);      // FCW
+  memcpy(out + OUT_X87 + 2, g_fx_out + 2, 2);  // FSW
+  out[OUT_X87 + 4] = g_fx_out[4];              // abridged FTW
+  memcpy(out + OUT_X87 + 6, g_fx_out + 6, 2);  // FOP
+  memcpy(out + OUT_X87 + 8, g_fx_out + 24, 4); // MXCSR
+  for (int k = 0; k < 8; k++) memcpy(out + OUT_ST + 10 * k, g_fx_out + 32 + 16 * k, 10);
+}
+#endif
+
 int main(void) {
   unsigned char *code = map_fixed(CODE_ADDR, CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
   map_fixed(DATA_ADDR, DATA_SIZE, PROT_READ | PROT_WRITE);
@@ -157,7 +228,7 @@ int main(void) {
 
   // gs-prefixed operands are compared with an emulator whose gs base is 0
   unsigned long gs = 1;
-  if (syscall(SYS_arch_prctl, ARCH_GET_GS, &gs) != 0 || gs != 0) { fprintf(stderr, "native_harness: gs base is not 0\n"); return 2; }
+  if (syscall(SYS_arch_prctl, ARCH_GET_GS, &gs) != 0 || gs != 0) { fprintf(stderr, "insn harness: gs base is not 0\n"); return 2; }
 
   static unsigned char altstack[1 << 16];
   stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0 };
@@ -177,7 +248,7 @@ int main(void) {
   while (fread(in, IN_RECORD, 1, stdin) == 1) {
     unsigned len = in[0];
     unsigned off = in[2] | (unsigned)in[3] << 8;
-    if (len > MAX_CODE || off + len + 14 > CODE_SIZE) { fprintf(stderr, "native_harness: bad code %u at %u\n", len, off); return 2; }
+    if (len > MAX_CODE || off + len + 14 > CODE_SIZE) { fprintf(stderr, "insn harness: bad code %u at %u\n", len, off); return 2; }
     unsigned char *at = code + off;
     memcpy(at, in + HEADER, len);
     // jmp qword ptr [rip + 0]; dq snippet_return
@@ -185,12 +256,14 @@ int main(void) {
     j[0] = 0xff; j[1] = 0x25; j[2] = j[3] = j[4] = j[5] = 0;
     put64(j + 6, (uint64_t)(uintptr_t)snippet_return);
     g_code_entry = CODE_ADDR + off;
-    const unsigned char *p = in + HEADER + MAX_CODE;
-    for (int r = 0; r < 16; r++) g_in[r] = get64(p + 8 * r);
-    g_in[16] = (get64(p + 128) & FLAGS_IN_MASK) | 0x202;
-    memcpy(scratch, p + 136, MEM_SIZE);
+    for (int r = 0; r < 16; r++) g_in[r] = get64(in + IN_GPR + 8 * r);
+    g_in[16] = (get64(in + IN_FLAGS) & FLAGS_IN_MASK) | 0x202;
+    memcpy(scratch, in + IN_MEM, MEM_SIZE);
     memcpy((void *)DATA_ADDR, zone_lo, ZONE);
     memcpy((void *)(DATA_ADDR + DATA_SIZE - ZONE), zone_hi, ZONE);
+#ifdef X87
+    load_x87(in);
+#endif
     g_signal = 0;
     g_fault_rip = CODE_ADDR + off + len;
     g_fault_addr = 0;
@@ -200,9 +273,12 @@ int main(void) {
     memcpy(out, &sig, 4);
     put64(out + 8, g_fault_rip);
     put64(out + 16, g_fault_addr);
-    for (int r = 0; r < 16; r++) put64(out + 24 + 8 * r, g_out[r]);
-    put64(out + 152, g_out[16] & FLAGS_IN_MASK);
-    memcpy(out + 160, scratch, MEM_SIZE);
+    for (int r = 0; r < 16; r++) put64(out + OUT_GPR + 8 * r, g_out[r]);
+    put64(out + OUT_FLAGS, g_out[16] & FLAGS_IN_MASK);
+    memcpy(out + OUT_MEM, scratch, MEM_SIZE);
+#ifdef X87
+    store_x87(out);
+#endif
     if (fwrite(out, OUT_RECORD, 1, stdout) != 1) return 3;
   }
   fflush(stdout);
