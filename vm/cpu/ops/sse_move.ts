@@ -93,15 +93,18 @@ function movlhps(c: Cpu, i: Insn): void {
 
 // --- movd / movq ------------------------------------------------------------------------------------
 
+/** The r/m32 (or r/m64 with REX.W) source of movd/movq: the low half, the high half in c.hi. */
+function readGprSource(c: Cpu, i: Insn): number {
+  if (i.mod === 3) { c.hi = i.rexW ? c.r[i.rm * 2 + 1] : 0; return c.r[i.rm * 2]; }
+  const a = i.ea(c, i);
+  const lo = c.m.read32(a);
+  c.hi = i.rexW ? c.m.read32(a + 4) : 0;
+  return lo;
+}
+
 /** movd/movq xmm, r/m32 or r/m64 (66 [REX.W] 0F 6E): zero-extended to 128 bits. */
 function movdToXmm(c: Cpu, i: Insn): void {
-  let lo: number, hi = 0;
-  if (i.mod === 3) { lo = c.r[i.rm * 2]; if (i.rexW) hi = c.r[i.rm * 2 + 1]; }
-  else {
-    const a = i.ea(c, i);
-    lo = c.m.read32(a);
-    if (i.rexW) hi = c.m.read32(a + 4);
-  }
+  const lo = readGprSource(c, i), hi = c.hi;
   const x = c.xi32, d = i.reg * 4;
   x[d] = lo; x[d + 1] = hi; x[d + 2] = 0; x[d + 3] = 0;
 }
@@ -130,13 +133,7 @@ function movqStoreXmm(c: Cpu, i: Insn): void {
 /** movd/movq mm, r/m32 or r/m64 (0F 6E). */
 function movdToMm(c: Cpu, i: Insn): void {
   mmxCheck(c);
-  let lo: number, hi = 0;
-  if (i.mod === 3) { lo = c.r[i.rm * 2]; if (i.rexW) hi = c.r[i.rm * 2 + 1]; }
-  else {
-    const a = i.ea(c, i);
-    lo = c.m.read32(a);
-    if (i.rexW) hi = c.m.read32(a + 4);
-  }
+  const lo = readGprSource(c, i), hi = c.hi;
   mmxEnter(c);
   writeMM(c, i.reg & 7, lo, hi);
 }

@@ -622,26 +622,26 @@ function escMem(c: Cpu, i: Insn): void {
   }
 }
 
+/** fcompp / fucompp: compare ST0 with ST1, then pop both (not when an unmasked exception stops it). */
+function compareAndPopTwice(c: Cpu, quiet: boolean): void {
+  const ok = loadSt(c, 0, va) && loadSt(c, 1, vb)
+    ? compareToSw(c, f80Compare(va, vb, quiet))
+    : status(c, FLAG_IE | SW_SF | CMP_UNORDERED);
+  if (ok) { pop(c); pop(c); }
+}
+
 function escReg(c: Cpu, i: Insn): void {
   const d = i.reg & 7, k = i.rm & 7;
   switch (i.op) {
     case 0xd8: case 0xdc: arithReg(c, i); return;
     case 0xde:
       if (d === 3 && k !== 1) { ud(c, i); return; }
-      if (d === 3) { // fcompp
-        if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { if (status(c, FLAG_IE | SW_SF | CMP_UNORDERED)) { pop(c); pop(c); } return; }
-        if (compareToSw(c, f80Compare(va, vb, false))) { pop(c); pop(c); }
-        return;
-      }
+      if (d === 3) { compareAndPopTwice(c, false); return; } // fcompp
       arithReg(c, i); return;
     case 0xd9: d9Reg(c, i); return;
     case 0xda:
       if (d < 4) { fcmov(c, i); return; }
-      if (d === 5 && k === 1) { // fucompp
-        if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { if (status(c, FLAG_IE | SW_SF | CMP_UNORDERED)) { pop(c); pop(c); } return; }
-        if (compareToSw(c, f80Compare(va, vb, true))) { pop(c); pop(c); }
-        return;
-      }
+      if (d === 5 && k === 1) { compareAndPopTwice(c, true); return; } // fucompp
       ud(c, i); return;
     case 0xdb:
       if (d < 4) { fcmov(c, i); return; }
