@@ -39,8 +39,13 @@ export interface Context {
   /**
    * Runs the guest with `regs` in `as` until it stops, at most about `budget` instructions
    * (then `interrupted`). `regs` holds the full state before and after.
+   *
+   * `onSyscall`, where the platform can call it (in-process platforms), is called at each syscall
+   * with `regs` in sync: returning true means the kernel answered it and the guest goes on
+   * without a stop; false makes switch() return the `syscall` stop. Platforms that cannot call
+   * it (guest code in another thread) always return the stop.
    */
-  switch(as: AddressSpace, regs: RegisterFile, budget: number): Stop | Promise<Stop>;
+  switch(as: AddressSpace, regs: RegisterFile, budget: number, onSyscall?: () => boolean): Stop | Promise<Stop>;
   /** Makes a running switch() return soon with `interrupted`. */
   interrupt(): void;
   /** Instructions executed by this context so far (CPU time accounting). */

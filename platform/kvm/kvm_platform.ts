@@ -55,7 +55,7 @@ class KvmContext implements Context {
 
   get instructions(): number { return this.cpu.instructions; }
 
-  switch(as: AddressSpace, regs: RegisterFile, budget: number): Stop {
+  switch(as: AddressSpace, regs: RegisterFile, budget: number, onSyscall?: () => boolean): Stop {
     const kas = as as KvmAddressSpace;
     if (this.current !== kas) {
       this.current?.users.delete(this.mmu);
@@ -65,7 +65,9 @@ class KvmContext implements Context {
       this.current = kas;
     }
     this.cpu.attach(regs);
+    this.cpu.syscallHook = onSyscall ?? null;
     const reason = this.cpu.run(budget);
+    this.cpu.syscallHook = null;
     switch (reason) {
       case StopReason.SYSCALL: return SYSCALL_STOP;
       case StopReason.FAULT: {

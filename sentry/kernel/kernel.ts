@@ -92,13 +92,28 @@ export class Kernel {
     // A slice is counted across stops: a task making a syscall every few instructions must still
     // give the event loop (timers, host I/O, host signals) its turn.
     let sliceEnd = t.ctx.instructions + SLICE;
+    // A syscall that must wait: started from the syscall hook, awaited by this loop.
+    let waiting: Promise<number> | null = null;
+    let answered = false;
+    const as = t.mm.as;
+    // Where the platform can, syscalls are answered inside switch(): the guest goes on unless the
+    // handler must wait, the task ended, or its address space changed (exec).
+    const onSyscall = (): boolean => {
+      answered = true;
+      const r = this.syscall(t);
+      if (typeof r !== 'number') { waiting = r; return false; }
+      return !t.exited && t.mm.as === as;
+    };
     while (!t.exited) {
-      let stop: Stop | Promise<Stop> = t.ctx.switch(t.mm.as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1));
+      let stop: Stop | Promise<Stop> = t.ctx.switch(t.mm.as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1), onSyscall);
       if (stop instanceof Promise) stop = await stop;
       switch (stop.kind) {
         case 'syscall': {
-          const r = this.syscall(t);
-          if (typeof r !== 'number') { await r; sliceEnd = t.ctx.instructions + SLICE; }
+          // Answered by the hook (maybe still waiting), or by us here for platforms without it.
+          const pending: number | Promise<number> = answered ? waiting ?? 0 : this.syscall(t);
+          answered = false;
+          waiting = null;
+          if (typeof pending !== 'number') { await pending; sliceEnd = t.ctx.instructions + SLICE; }
           break;
         }
         case 'fault': this.pageFault(t, stop.addr, stop.access); break;

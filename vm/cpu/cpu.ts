@@ -55,6 +55,11 @@ export class Cpu {
   private interruptRequested = false;
   /** Interpreted runs of a block before it is compiled (0: compile at once, as tests do). */
   compileAfter = HOT_BLOCK_RUNS;
+  /**
+   * Called at a `syscall` with the register file in sync: true means the syscall was answered
+   * and the guest continues; false stops the run with StopReason.SYSCALL.
+   */
+  syscallHook: (() => boolean) | null = null;
   /** Set by a compiled block when one of its instructions throws (see block_compiler.ts). */
   faultInsn: Insn | null = null;
   private lastBlock: Block | null = null;

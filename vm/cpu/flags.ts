@@ -156,6 +156,21 @@ export function cond(c: Cpu, cc: number): boolean {
       case 14: return a <= b;
       case 15: return a > b;
     }
+  } else if (c.fop === FlagOp.SUB) {
+    // 64-bit cmp: compare the (hi, lo) pairs directly.
+    const ah = c.faHi, bh = c.fbHi, al = c.fa >>> 0, bl = c.fb >>> 0;
+    switch (cc) {
+      case 2: return (ah >>> 0) < (bh >>> 0) || (ah === bh && al < bl);
+      case 3: return (ah >>> 0) > (bh >>> 0) || (ah === bh && al >= bl);
+      case 4: return ah === bh && al === bl;
+      case 5: return ah !== bh || al !== bl;
+      case 6: return (ah >>> 0) < (bh >>> 0) || (ah === bh && al <= bl);
+      case 7: return (ah >>> 0) > (bh >>> 0) || (ah === bh && al > bl);
+      case 12: return ah < bh || (ah === bh && al < bl);
+      case 13: return ah > bh || (ah === bh && al >= bl);
+      case 14: return ah < bh || (ah === bh && al <= bl);
+      case 15: return ah > bh || (ah === bh && al > bl);
+    }
   } else if (c.fop === FlagOp.LOGIC && c.fsize !== 8) {
     const r = top(c.fres, c.fsize);
     switch (cc) {

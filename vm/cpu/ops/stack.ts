@@ -13,17 +13,21 @@ const RSP = 4;
 function rsp(c: Cpu): number { return c.r[9] * 4294967296 + (c.r[8] >>> 0); }
 function setRsp(c: Cpu, v: number): void { c.setReg64(RSP, v); }
 
+/** rsp - 8 as an address, computed on the halves (no double rounding, no division). */
 export function push64(c: Cpu, lo: number, hi: number): void {
-  const sp = rsp(c) - 8;
-  c.m.write64(sp, lo, hi);
-  setRsp(c, sp);
+  const r = c.r;
+  const spLo = (r[8] - 8) | 0, spHi = (r[8] >>> 0) < 8 ? (r[9] - 1) | 0 : r[9];
+  c.m.write64(spHi * 4294967296 + (spLo >>> 0), lo, hi);
+  r[8] = spLo; r[9] = spHi;
 }
 
 /** Pops 64 bits: returns the low half, high half in c.hi. */
 export function pop64(c: Cpu): number {
-  const sp = rsp(c);
-  const lo = readMem64(c, sp);
-  setRsp(c, sp + 8);
+  const r = c.r;
+  const lo = readMem64(c, r[9] * 4294967296 + (r[8] >>> 0));
+  const spLo = (r[8] + 8) | 0;
+  if ((spLo >>> 0) < 8) r[9] = (r[9] + 1) | 0;
+  r[8] = spLo;
   return lo;
 }
 
@@ -111,7 +115,7 @@ function leave(c: Cpu): void {
 function jmpRel(c: Cpu, i: Insn): void { c.rip = i.disp; }
 function jcc(c: Cpu, i: Insn): void { if (cond(c, i.sub)) c.rip = i.disp; }
 function callRel(c: Cpu, i: Insn): void {
-  push64(c, i.next % 4294967296 | 0, Math.floor(i.next / 4294967296));
+  push64(c, i.imm, i.imm2); // the return address's halves, computed at decode
   c.rip = i.disp;
 }
 function callE(c: Cpu, i: Insn): void {
@@ -166,7 +170,14 @@ defOps(0x70, 0x7f, { modrm: false, imm: Imm.B, ends: true, pick: (i) => { i.sub 
 defOps(0x180, 0x18f, { modrm: false, imm: Imm.Z, ends: true, d64: true, pick: (i) => { i.sub = i.op & 15; i.disp = i.next + i.imm; return i.osz === 2 ? null : jcc; } });
 defOp(0xeb, { ...branch, modrm: false, imm: Imm.B, pick: (i) => { i.disp = i.next + i.imm; return jmpRel; } });
 defOp(0xe9, { ...branch, modrm: false, imm: Imm.Z, pick: (i) => { i.disp = i.next + i.imm; return i.osz === 2 ? null : jmpRel; } });
-defOp(0xe8, { ...branch, modrm: false, imm: Imm.Z, pick: (i) => { i.disp = i.next + i.imm; return i.osz === 2 ? null : callRel; } });
+defOp(0xe8, {
+  ...branch, modrm: false, imm: Imm.Z,
+  pick: (i) => {
+    i.disp = i.next + i.imm;
+    i.imm = i.next % 4294967296 | 0; i.imm2 = Math.floor(i.next / 4294967296);
+    return i.osz === 2 ? null : callRel;
+  },
+});
 defOp(0xc3, { ...branch, modrm: false, imm: Imm.NONE, pick: () => ret });
 defOp(0xc2, { ...branch, modrm: false, imm: Imm.W, pick: () => ret });
 defOps(0xe0, 0xe3, { modrm: false, imm: Imm.B, ends: true, pick: (i) => { i.disp = i.next + i.imm; return loop; } });

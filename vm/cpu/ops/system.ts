@@ -18,6 +18,14 @@ function syscall(c: Cpu, i: Insn): void {
   c.flags = f;
   c.fop = FlagOp.EAGER;
   c.r[22] = f & ~0x10000; c.r[23] = 0; // r11, RF cleared
+  // In-process platforms answer the syscall as a function call, without leaving the run loop.
+  const hook = c.syscallHook;
+  if (hook !== null) {
+    c.syncOut();
+    const goOn = hook();
+    c.syncIn();
+    if (goOn) return;
+  }
   c.stop = StopReason.SYSCALL;
 }
 

@@ -1,7 +1,7 @@
 // The x87 transcendental instructions on the 80-bit format: f2xm1, fyl2x, fyl2xp1, fpatan,
 // fsin, fcos, fsincos, fptan. Special operands follow the SDM tables (Vol. 2, each instruction).
 // Finite results follow the hardware's own numerical programs, not the exact functions: the
-// Intel microcode (unchanged in its arithmetic since the Pentium) evaluates short polynomials and
+// Intel microcode (its constants go back to the Pentium's ROM) evaluates short polynomials and
 // table lookups with constants from the FPU ROM, at internal widths of 64 and 67 bits with
 // truncation at fixed points, and rounds once per RC at the end. Reproducing those steps gives
 // the hardware's result bits and its C1 ("rounded up"), which a more accurate evaluation cannot.
@@ -318,8 +318,8 @@ function romSlot(sign: number, scale: number, hex: string): number {
 setInt(ONE_S, 1, 0);
 setInt(TWO_S, 1, 1);
 
-// sin and cos polynomial coefficients (index 1..6 of x^(2i)), the short ones for the table path,
-// and the table of sin/cos at b/64.
+// sin and cos series coefficients (index i: the term in r^(2i) after the leading r or 1), the
+// shorter ones for the table path, and the table of sin/cos at b/64.
 const S6 = [0, romSlot(1, -69, '55555555555555555'), romSlot(0, -73, '44444444444443e35'),
   romSlot(1, -79, '6806806806773c774'), romSlot(0, -85, '5c778e94f50956d70'),
   romSlot(1, -92, '6b991122efa0532f0'), romSlot(0, -99, '58303f02614d5e4d8')];
