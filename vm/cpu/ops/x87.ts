@@ -10,10 +10,10 @@ import type { Insn } from '../insn.js';
 import { Vector } from '../exception.js';
 import { Slot } from '../../regfile.js';
 import {
-  CMP_EQUAL, CMP_LESS, CMP_UNORDERED, F80, FLAG_IE, FLAG_OE, FLAG_UE, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC,
+  CMP_EQUAL, CMP_LESS, CMP_UNORDERED, F80, FLAG_IE, FLAG_OE, FLAG_PE, FLAG_UE, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC,
   f80Abs, f80Add, f80Compare, f80Div, f80Examine, f80Extract, f80FromFloat32, f80FromFloat64, f80FromInt32,
   f80FromInt64, f80LoadConstant, f80Mul, f80Neg, f80Prem, f80Prem1, f80RoundToInt, f80Scale, f80Sqrt, f80Sub,
-  f80ToFloat32, f80ToFloat64, f80ToInt, mergeMemoryOperandFlags, setIndefinite,
+  f80ToFloat32, f80ToFloat64, f80ToInt, mergeMemoryOperandFlags, setIndefinite, setRangeTraps,
 } from '../x87/float80.js';
 import { f80Cos, f80F2xm1, f80Patan, f80Sin, f80SinCos, f80Tan, f80Yl2x, f80Yl2xp1 } from '../x87/transcendental.js';
 
@@ -187,6 +187,8 @@ function fldMem(c: Cpu, i: Insn, fmt: 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i
     case 'i32': f80FromInt32(c.m.read32(a), vr); break;
     case 'i64': { const lo = c.m.read32(a); f80FromInt64(lo, c.m.read32(a + 4), vr); break; }
   }
+  // A full stack is the fault reported: the operand's own exceptions (DE) are not.
+  if (!emptyPhys(c, (top(c) - 1) & 7)) flags = 0;
   // A denormal source is still loaded when DE is unmasked (the exception is reported after the
   // load); only an invalid operand (an SNaN) with IE unmasked stops it.
   if (!status(c, flags) && (flags & ~c.r[FCW] & FLAG_IE)) return;
@@ -203,8 +205,8 @@ function fstMem(c: Cpu, i: Insn, fmt: 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i
     setIndefinite(va);
   }
   switch (fmt) {
-    case 'f32': res = f80ToFloat32(va, cw, vr); if (!status(c, res) || unmaskedRange(cw, res)) return; c.m.write32(a, vr.lo); break;
-    case 'f64': res = f80ToFloat64(va, cw, vr); if (!status(c, res) || unmaskedRange(cw, res)) return; c.m.write64(a, vr.lo, vr.hi); break;
+    case 'f32': res = f80ToFloat32(va, cw, vr); if (!storeStatus(c, cw, res, ((vr.lo >>> 23) & 0xff) === 0)) return; c.m.write32(a, vr.lo); break;
+    case 'f64': res = f80ToFloat64(va, cw, vr); if (!storeStatus(c, cw, res, ((vr.hi >>> 20) & 0x7ff) === 0)) return; c.m.write64(a, vr.lo, vr.hi); break;
     case 'f80': c.m.checkWritable(a, 10); c.m.write64(a, va.lo, va.hi); c.m.write16(a + 8, va.se); c.r[FSW] &= ~SW_C1; break;
     case 'i16': res = f80ToInt(va, cw, 16, truncate, vr); if (!status(c, res)) return; c.m.write16(a, vr.lo); break;
     case 'i32': res = f80ToInt(va, cw, 32, truncate, vr); if (!status(c, res)) return; c.m.write32(a, vr.lo); break;
@@ -213,9 +215,21 @@ function fstMem(c: Cpu, i: Insn, fmt: 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i
   if (popAfter) pop(c);
 }
 
-/** An unmasked overflow or underflow on a store to memory: nothing is stored, nothing popped (SDM Vol. 1, 8.5.4-8.5.5). */
-function unmaskedRange(cw: number, res: number): boolean {
-  return (res & ~cw & (FLAG_OE | FLAG_UE)) !== 0;
+/**
+ * Status of a float store to memory (`va` the value, `resultTiny` whether the converted result is
+ * denormal or zero). An unmasked overflow or underflow stores nothing and pops
+ * nothing, and reports no rounding (PE, C1) for the value that was not stored (SDM Vol. 1,
+ * 8.5.4-8.5.5). Returns whether the store goes ahead.
+ */
+function storeStatus(c: Cpu, cw: number, res: number, resultTiny: boolean): boolean {
+  // With UE unmasked, a tiny result underflows even when it is exact.
+  const finiteNonzero = (va.se & 0x7fff) !== 0x7fff && (va.hi | va.lo) !== 0;
+  if (!(cw & FLAG_UE) && resultTiny && finiteNonzero) res |= FLAG_UE;
+  if (res & ~cw & (FLAG_OE | FLAG_UE)) {
+    status(c, res & ~(FLAG_PE | SW_C1));
+    return false;
+  }
+  return status(c, res);
 }
 
 // --- environment ---------------------------------------------------------------------------
@@ -436,8 +450,15 @@ function d9Reg(c: Cpu, i: Insn): void {
   const k = i.rm & 7;
   switch (i.reg & 7) {
     case 0: // fld st(i)
-      if (!loadSt(c, k, vr)) { if (!status(c, FLAG_IE | SW_SF)) return; setIndefinite(vr); }
-      else c.r[FSW] &= ~SW_C1;
+      if (!loadSt(c, k, vr)) {
+        // An empty source is the fault reported, even if the push also finds the stack full.
+        if (!status(c, FLAG_IE | SW_SF)) return;
+        setIndefinite(vr);
+        setTop(c, top(c) - 1);
+        writePhys(c, top(c), vr);
+        return;
+      }
+      c.r[FSW] &= ~SW_C1;
       push(c, vr);
       return;
     case 1: fxch(c, k); return;
@@ -685,6 +706,7 @@ export function checkPendingX87(c: Cpu): void {
 
 function esc(c: Cpu, i: Insn): void {
   if (!nonWaiting(i)) checkPendingX87(c);
+  setRangeTraps(c.r[FCW]);
   if (i.mod === 3) escReg(c, i); else escMem(c, i);
 }
 

@@ -322,6 +322,29 @@ function roundPack(sign: number, exp: number, precision: number, maxExp: number,
   return flags;
 }
 
+// Unmasked overflow or underflow with a register destination: the result is delivered with its
+// exponent wrapped by 3 x 2^13 (the "bias adjust"), and UE is reported for any tiny result, exact
+// or not (SDM Vol. 1, 8.5.4 and 8.5.5). Stores to memory never come here.
+const BIAS_ADJUST = 24576;
+let rangeTraps = 0;
+
+/** Tells the 80-bit operations which of OE and UE the control word leaves unmasked. */
+export function setRangeTraps(cw: number): void {
+  rangeTraps = ~cw & (FLAG_OE | FLAG_UE);
+}
+
+function roundPackTrapping(sign: number, exp: number, precision: number, rc: number): number {
+  if ((rangeTraps & FLAG_UE) && exp <= 0
+    && (exp < 0 || !(keptBitsAllOnes(precision) && roundDecision(sign, precision, rc) === 2))) {
+    return roundPack(sign, exp + BIAS_ADJUST, precision, 0x7fff, rc) | FLAG_UE;
+  }
+  const s0 = sig[0], s1 = sig[1], s2 = sig[2];
+  const flags = roundPack(sign, exp, precision, 0x7fff, rc);
+  if (!(flags & FLAG_OE) || !(rangeTraps & FLAG_OE)) return flags;
+  sig[0] = s0; sig[1] = s1; sig[2] = s2;
+  return roundPack(sign, exp - BIAS_ADJUST, precision, 0x7fff, rc) | FLAG_OE;
+}
+
 /** Normalizes, rounds and stores the value in sig (sig[2] carrying sticky bits in bit 0); a
  *  zero significand stores a zero of that sign. */
 function roundPackF80(out: F80, sign: number, exp: number, precision: number, rc: number): number {
@@ -330,7 +353,7 @@ function roundPackF80(out: F80, sign: number, exp: number, precision: number, rc
     return 0;
   }
   if (sig[0] < 0x80000000) exp -= normalize96();
-  const flags = roundPack(sign, exp, precision, 0x7fff, rc);
+  const flags = rangeTraps === 0 ? roundPack(sign, exp, precision, 0x7fff, rc) : roundPackTrapping(sign, exp, precision, rc);
   out.se = (sign << 15) | roundedExp;
   out.hi = sig[0] | 0;
   out.lo = sig[1] | 0;
