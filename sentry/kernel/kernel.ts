@@ -2,8 +2,8 @@
 // and the task loop that runs each task on its platform context and answers its stops: syscalls
 // go to the syscall table, faults to the memory manager, exceptions become signals.
 
-import { Errno, ERRNO_NAMES } from '../abi/errno.js';
-import { Gpr, PAGE_SIZE, Vector, type Platform, type Stop } from '../../platform/platform.js';
+import { Errno } from '../abi/errno.js';
+import { Gpr, Vector, type Platform, type Stop } from '../../platform/platform.js';
 import type { Host } from '../host.js';
 import { loadProgram, LoadError, type ExecArgs } from '../loader/loader.js';
 import { FrameAllocator } from '../mm/frames.js';
@@ -225,8 +225,6 @@ export class Kernel {
     }
   }
 
-  errnoName(e: number): string { return ERRNO_NAMES[e] ?? String(e); }
-  get pageSize(): number { return PAGE_SIZE; }
 }
 
 function nameOf(nr: number): string {

@@ -5,7 +5,7 @@ import { Errno } from '../abi/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
 import { DeviceFile } from '../vfs/devices.js';
-import { O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, type FileDescription } from '../vfs/file.js';
+import { O_CLOEXEC, O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, type FileDescription } from '../vfs/file.js';
 import { fdAlias, openPath } from '../vfs/open.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt } from '../vfs/path.js';
 import { encodeStat, encodeStatx, S_IFDIR, S_IFMT, type Stat } from '../vfs/stat.js';
@@ -228,4 +228,3 @@ export function sys_dup3(t: Task): SyscallResult {
   return dupTo(t, oldfd, newfd, (flags & O_CLOEXEC) !== 0);
 }
 
-export { O_DIRECTORY, O_NOFOLLOW };

@@ -2,7 +2,6 @@
 // private anonymous memory for now; MAP_SHARED file mappings arrive with the page cache.
 
 import { Errno } from '../abi/errno.js';
-import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MAP_SHARED, PROT_WRITE, pageAlignUp } from '../mm/mm.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../vfs/file.js';
@@ -50,4 +49,3 @@ export function sys_mprotect(t: Task): SyscallResult { return t.mm.mprotect(t.ar
 export function sys_mremap(t: Task): SyscallResult { return t.mm.mremap(t.arg(0), t.arg(1), t.arg(2), t.argInt(3), t.arg(4)); }
 export function sys_brk(t: Task): SyscallResult { return t.mm.brk(t.arg(0)); }
 export function sys_madvise(t: Task): SyscallResult { return t.mm.madvise(t.arg(0), t.arg(1), t.argInt(2)); }
-export function unusedKernel(_k: Kernel): void { /* handlers share one signature */ }

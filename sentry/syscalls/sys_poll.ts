@@ -7,7 +7,6 @@ import { Errno } from '../abi/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../vfs/file.js';
-import type { SyscallResult } from './handler.js';
 import { copyIn, copyOut } from './memory_io.js';
 
 const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLNVAL = 0x20, POLLRDNORM = 0x40, POLLWRNORM = 0x100;

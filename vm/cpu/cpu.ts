@@ -4,7 +4,7 @@
 import { Slot, setPair as writePair, type RegisterFile } from '../regfile.js';
 import { PageFault } from '../memory/fault.js';
 import type { Mmu } from '../memory/mmu.js';
-import { PAGE_MASK, PAGE_SIZE } from '../memory/physical.js';
+import { PAGE_SIZE } from '../memory/physical.js';
 import { Block, CodeCache, frameOf } from './code_cache.js';
 import { compileBlock, HOT_BLOCK_RUNS } from './block_compiler.js';
 import { decodeBlock } from './decoder.js';
@@ -207,8 +207,6 @@ export class Cpu {
     return this.m.u8[this.m.fetchAddr(addr)];
   }
 
-  /** Bytes left in the page of `addr`. */
-  static bytesLeftInPage(addr: number): number { return PAGE_SIZE - (addr & PAGE_MASK); }
 
   // --- register helpers ----------------------------------------------------------------------
 

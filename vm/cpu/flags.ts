@@ -97,7 +97,6 @@ export function getAF(c: Cpu): number {
 }
 
 export function getOF(c: Cpu): number {
-  const size = c.fsize;
   switch (c.fop) {
     case FlagOp.EAGER: return c.flags & OF;
     case FlagOp.LOGIC: case FlagOp.SAR: return 0;

@@ -6,7 +6,7 @@ import { defOp, defOps, Imm } from '../decoder.js';
 import { CF, FlagOp, getCF, ZF, setFlagBits, ARITH_FLAGS } from '../flags.js';
 import type { Insn } from '../insn.js';
 import {
-  readE, readE64, readG, readMem, readMem64, readReg, writeE, writeG, writeMem, writeReg, signExtend,
+  readE, readE64, readG, readMem, readMem64, readReg, writeG, writeMem, writeReg,
 } from './operand.js';
 
 export const enum AluOp { ADD = 0, OR, ADC, SBB, AND, SUB, XOR, CMP }
@@ -355,4 +355,3 @@ defOp(0x1c7, {
 export const group3Alu = { testEI, notE, negE };
 /** Group 4/5 /0 inc, /1 dec. */
 export const incDecE = incDec;
-export { signExtend };

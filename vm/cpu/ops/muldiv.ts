@@ -7,7 +7,7 @@ import { Vector } from '../exception.js';
 import { ARITH_FLAGS, CF, FlagOp, OF, PF, SF, ZF } from '../flags.js';
 import type { Insn } from '../insn.js';
 import { divu128, muls64, mulu64, neg128, out } from '../int64.js';
-import { readE, readE64, readG, readReg, signExtend, writeReg } from './operand.js';
+import { readE, readE64, readG, signExtend, writeReg } from './operand.js';
 
 const PARITY_EVEN = (v: number) => { let p = 1; for (let b = v & 0xff; b; b >>= 1) p ^= b & 1; return p; };
 
@@ -207,4 +207,3 @@ defOp(0x69, { modrm: true, imm: Imm.Z, flagsRead: 0, flagsWritten: ARITH_FLAGS, 
 defOp(0x6b, { modrm: true, imm: Imm.B, flagsRead: 0, flagsWritten: ARITH_FLAGS, pick: () => imulGEI });
 
 export const group3MulDiv = { mul1, div1 };
-export { readReg };

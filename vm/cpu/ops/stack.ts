@@ -3,7 +3,7 @@
 
 import type { Cpu } from '../cpu.js';
 import { defOp, defOps, Imm } from '../decoder.js';
-import { AF, ARITH_FLAGS, CF, cond, DF, getRflags, OF, PF, SF, TF, ZF, FlagOp } from '../flags.js';
+import { AF, ARITH_FLAGS, CF, cond, DF, getRflags, PF, SF, TF, ZF, FlagOp } from '../flags.js';
 import type { Insn } from '../insn.js';
 import { opReg } from './alu.js';
 import { readE64, readMem64 } from './operand.js';
@@ -187,4 +187,3 @@ defOp(0xe3, { ...branch, modrm: false, imm: Imm.B, pick: (i) => { i.disp = i.nex
 
 /** Group 5 (FF): /0 inc, /1 dec (alu.ts), /2 call, /4 jmp, /6 push. */
 export const group5Branches = { callE, jmpE, pushE };
-export { OF };

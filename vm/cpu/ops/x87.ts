@@ -722,4 +722,3 @@ for (let op = 0xd8; op <= 0xdf; op++) {
   });
 }
 
-export { SW_C1 };
