@@ -60,8 +60,11 @@ function reg64(c: Cpu, n: number): number { return c.r[2 * n + 1] * 4294967296 +
 // (wrap-around arithmetic, huge garbage) goes through exact 64-bit arithmetic on the halves.
 function small(c: Cpu, n: number): boolean { return ((c.r[2 * n + 1] + 0x100000) >>> 0) < 0x200000; }
 
-/** base + index * scale + disp modulo 2^64 (or 2^32), exactly, as a JS number. */
-function eaExact(c: Cpu, i: Insn): number {
+/**
+ * base + index * scale + disp modulo 2^64 (or 2^32 with 0x67), exactly, on 32-bit halves:
+ * returns the low half, the high half in c.hi. lea uses it for arithmetic on full 64-bit values.
+ */
+export function addressHalves(c: Cpu, i: Insn): number {
   const r = c.r;
   let lo = i.disp | 0, hi = i.disp < 0 ? -1 : 0;
   if (i.ripRel) { lo = i.disp % 4294967296 | 0; hi = Math.floor(i.disp / 4294967296) | 0; }
@@ -77,7 +80,14 @@ function eaExact(c: Cpu, i: Insn): number {
     hi = (hi + shi + (s > 0xffffffff ? 1 : 0)) | 0; lo = s | 0;
   }
   if (i.asz === 4) hi = 0;
-  return hi * 4294967296 + (lo >>> 0);
+  c.hi = hi;
+  return lo;
+}
+
+/** The same as a JS number (memory addresses): exact whatever the registers hold. */
+function eaExact(c: Cpu, i: Insn): number {
+  const lo = addressHalves(c, i);
+  return c.hi * 4294967296 + (lo >>> 0);
 }
 
 const eaAbs: EaFn = (_c, i) => i.disp;

@@ -2,7 +2,7 @@
 // cbw/cwde/cdqe, cwd/cdq/cqo, xlat.
 
 import type { Cpu } from '../cpu.js';
-import { defOp, defOps, Imm } from '../decoder.js';
+import { addressHalves, defOp, defOps, Imm } from '../decoder.js';
 import { cond } from '../flags.js';
 import type { Insn } from '../insn.js';
 import { Seg } from '../insn.js';
@@ -68,24 +68,8 @@ function movMoffsAcc(c: Cpu, i: Insn): void {
  * arithmetic (x*3+7), so this cannot go through a JS number like memory addresses do.
  */
 function lea(c: Cpu, i: Insn): void {
-  const r = c.r;
-  let lo = i.disp | 0, hi = i.disp < 0 ? -1 : 0;
-  if (i.ripRel) { // disp holds the absolute address
-    lo = i.disp % 4294967296 | 0; hi = Math.floor(i.disp / 4294967296) | 0;
-  }
-  if (i.base >= 0) {
-    const s = (lo >>> 0) + (r[i.base * 2] >>> 0);
-    hi = (hi + r[i.base * 2 + 1] + (s > 0xffffffff ? 1 : 0)) | 0; lo = s | 0;
-  }
-  if (i.index >= 0) {
-    const sh = i.scale === 1 ? 0 : i.scale === 2 ? 1 : i.scale === 4 ? 2 : 3;
-    const xlo = r[i.index * 2], xhi = r[i.index * 2 + 1];
-    const slo = xlo << sh, shi = sh === 0 ? xhi : (xhi << sh) | (xlo >>> (32 - sh));
-    const s = (lo >>> 0) + (slo >>> 0);
-    hi = (hi + shi + (s > 0xffffffff ? 1 : 0)) | 0; lo = s | 0;
-  }
-  if (i.asz === 4) hi = 0;
-  if (i.osz === 8) { r[i.reg * 2] = lo; r[i.reg * 2 + 1] = hi; }
+  const lo = addressHalves(c, i);
+  if (i.osz === 8) { c.r[i.reg * 2] = lo; c.r[i.reg * 2 + 1] = c.hi; }
   else writeReg(c, i.osz, i.reg, i.regB, lo);
 }
 

@@ -11,6 +11,7 @@ import type { Cpu } from '../cpu.js';
 import { defOp, Imm } from '../decoder.js';
 import type { Handler, Insn } from '../insn.js';
 import { Slot } from '../../regfile.js';
+import { out as out64, shl64, shr64 } from '../int64.js';
 import {
   A, B, R, Form, formOf, loadA, loadAmm, loadB128, loadBmm, mmxBegin, mmxCheck, mmxEnter, storeR, storeRmm, writeMM,
 } from './sse_operand.js';
@@ -115,24 +116,17 @@ const psraw: Kernel = (n) => { const s = count > 15 ? 15 : count; for (let k = 0
 const psrad: Kernel = (n) => { const s = count > 31 ? 31 : count; for (let k = 0; k < n / 4; k++) R[k] = A[k] >> s; };
 const psllw: Kernel = (n) => { for (let k = 0; k < n / 2; k++) R16[k] = count > 15 ? 0 : A16[k] << count; };
 const pslld: Kernel = (n) => { for (let k = 0; k < n / 4; k++) R[k] = count > 31 ? 0 : A[k] << count; };
+// 64-bit lanes shift with the limb helpers of int64.ts; counts above 63 clear the lane.
 const psrlq: Kernel = (n) => {
-  const s = count;
   for (let k = 0; k < n / 4; k += 2) {
-    const lo = A[k], hi = A[k + 1];
-    if (s > 63) { R[k] = 0; R[k + 1] = 0; }
-    else if (s === 0) { R[k] = lo; R[k + 1] = hi; }
-    else if (s < 32) { R[k] = (lo >>> s) | (hi << (32 - s)); R[k + 1] = hi >>> s; }
-    else { R[k] = hi >>> (s - 32); R[k + 1] = 0; }
+    if (count > 63) { R[k] = 0; R[k + 1] = 0; continue; }
+    shr64(A[k], A[k + 1], count); R[k] = out64[0]; R[k + 1] = out64[1];
   }
 };
 const psllq: Kernel = (n) => {
-  const s = count;
   for (let k = 0; k < n / 4; k += 2) {
-    const lo = A[k], hi = A[k + 1];
-    if (s > 63) { R[k] = 0; R[k + 1] = 0; }
-    else if (s === 0) { R[k] = lo; R[k + 1] = hi; }
-    else if (s < 32) { R[k] = lo << s; R[k + 1] = (hi << s) | (lo >>> (32 - s)); }
-    else { R[k] = 0; R[k + 1] = lo << (s - 32); }
+    if (count > 63) { R[k] = 0; R[k + 1] = 0; continue; }
+    shl64(A[k], A[k + 1], count); R[k] = out64[0]; R[k + 1] = out64[1];
   }
 };
 const psrldq: Kernel = () => { const s = count > 16 ? 16 : count; for (let k = 0; k < 16; k++) R8[k] = k + s < 16 ? A8[k + s] : 0; };
