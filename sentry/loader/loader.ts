@@ -4,6 +4,7 @@
 import { Errno } from '../abi/errno.js';
 import { MAP_FIXED, MAP_GROWSDOWN, MAP_PRIVATE, MemoryManager, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_TOP, pageAlignUp } from '../mm/mm.js';
 import { ElfError, ET_DYN, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR, parseElf, type ElfImage } from './elf.js';
+import { setU64 } from '../abi/bytes.js';
 
 /** Where a static-pie (ET_DYN) program is placed, as Linux does with randomisation off. */
 const PIE_BASE = 0x555555554000;
@@ -130,10 +131,7 @@ function buildStack(mm: MemoryManager, args: ExecArgs, aux: [number, number][]):
   if (sp < STACK_TOP - STACK_SIZE + 65536) throw new LoadError('argument list too long', Errno.E2BIG);
   const buf = new Uint8Array(words.length * 8);
   const dv = new DataView(buf.buffer);
-  words.forEach((w, k) => {
-    dv.setUint32(k * 8, w % 4294967296, true);
-    dv.setUint32(k * 8 + 4, Math.floor(w / 4294967296), true);
-  });
+  words.forEach((w, k) => setU64(dv, k * 8, w));
   if (!mm.pokeBytes(sp, buf)) throw new LoadError('cannot write the initial stack', Errno.E2BIG);
   return sp;
 }

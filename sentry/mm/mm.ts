@@ -7,6 +7,7 @@
 import { Errno } from '../abi/errno.js';
 import { Access, PAGE_SIZE, Perm, USER_ADDRESS_LIMIT, type AddressSpace, type PhysicalMemory } from '../../platform/platform.js';
 import type { FrameAllocator } from './frames.js';
+import { getU64 } from '../abi/bytes.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
@@ -418,8 +419,7 @@ export class MemoryManager {
   readU64(addr: number): number | null {
     const b = new Uint8Array(8);
     if (!this.copyIn(addr, b)) return null;
-    const dv = new DataView(b.buffer);
-    return dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true);
+    return getU64(new DataView(b.buffer), 0);
   }
 
   /** Releases every page and mapping (exit, exec). */

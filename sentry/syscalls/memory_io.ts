@@ -1,6 +1,7 @@
 // Copying syscall arguments between guest memory and the Sentry: buffers, strings, structs.
 
 import type { Task } from '../kernel/task.js';
+import { getU64, setU64 } from '../abi/bytes.js';
 
 const PATH_MAX = 4096;
 const dec = new TextDecoder();
@@ -27,11 +28,7 @@ export function copyIn(t: Task, addr: number, len: number): Uint8Array | null {
 export function u64Bytes(values: number[]): Uint8Array {
   const b = new Uint8Array(values.length * 8);
   const dv = new DataView(b.buffer);
-  values.forEach((v, k) => {
-    const lo = v % 4294967296;
-    dv.setUint32(k * 8, lo >>> 0, true);
-    dv.setInt32(k * 8 + 4, Math.floor(v / 4294967296), true);
-  });
+  values.forEach((v, k) => setU64(dv, k * 8, v));
   return b;
 }
 
@@ -49,9 +46,7 @@ export function readIovecs(t: Task, addr: number, count: number): [number, numbe
   const dv = new DataView(raw.buffer);
   const out: [number, number][] = [];
   for (let k = 0; k < count; k++) {
-    const base = dv.getUint32(k * 16 + 4, true) * 4294967296 + dv.getUint32(k * 16, true);
-    const len = dv.getUint32(k * 16 + 12, true) * 4294967296 + dv.getUint32(k * 16 + 8, true);
-    out.push([base, len]);
+    out.push([getU64(dv, k * 16), getU64(dv, k * 16 + 8)]);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt } from '../vfs/
 import { encodeStat, encodeStatx, S_IFDIR, S_IFMT, type Stat } from '../vfs/stat.js';
 import type { SyscallResult } from './handler.js';
 import { copyOut, readPath } from './memory_io.js';
+import { setU64 } from '../abi/bytes.js';
 
 const enc = new TextEncoder();
 
@@ -106,7 +107,7 @@ export async function sys_getdents64(t: Task): Promise<number> {
   for (const e of entries) {
     const reclen = Math.ceil((19 + e.name.length + 1) / 8) * 8;
     if (used + reclen > out.length) break;
-    dv.setUint32(used, e.ino % 4294967296, true); dv.setUint32(used + 4, Math.floor(e.ino / 4294967296), true);
+    setU64(dv, used, e.ino);
     dv.setUint32(used + 8, pos + taken + 1, true); dv.setUint32(used + 12, 0, true);
     dv.setUint16(used + 16, reclen, true);
     out[used + 18] = e.type;

@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../vfs/file.js';
 import { copyIn, copyOut } from './memory_io.js';
+import { readTimespec } from './sys_time.js';
 
 const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLNVAL = 0x20, POLLRDNORM = 0x40, POLLWRNORM = 0x100;
 const MAX_POLL_FDS = 1 << 20;
@@ -56,12 +57,9 @@ export async function sys_ppoll(t: Task, k: Kernel): Promise<number> {
   const fdsAddr = t.arg(0), nfds = t.arg(1), tsAddr = t.arg(2);
   let ms = -1;
   if (tsAddr !== 0) {
-    const ts = copyIn(t, tsAddr, 16);
-    if (!ts) return -Errno.EFAULT;
-    const v = new DataView(ts.buffer);
-    const sec = v.getInt32(4, true) * 4294967296 + v.getUint32(0, true), nsec = v.getInt32(12, true) * 4294967296 + v.getUint32(8, true);
-    if (sec < 0 || nsec < 0 || nsec >= 1e9) return -Errno.EINVAL;
-    ms = sec * 1000 + nsec / 1e6;
+    const ts = readTimespec(t, tsAddr);
+    if (typeof ts === 'number') return ts;
+    ms = ts.sec * 1000 + ts.nsec / 1e6;
   }
   const r = doPoll(t, fdsAddr, nfds);
   if (r === 0 && ms !== 0) await waitTimeout(t, k, ms);

@@ -5,6 +5,7 @@ import { Errno } from '../abi/errno.js';
 import type { Task } from '../kernel/task.js';
 import type { SyscallResult } from './handler.js';
 import { copyIn, copyOut } from './memory_io.js';
+import { getU64, setU64 } from '../abi/bytes.js';
 
 const SIGKILL = 9, SIGSTOP = 19;
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
@@ -19,9 +20,9 @@ export function sys_rt_sigaction(t: Task): SyscallResult {
   if (oact) {
     const b = new Uint8Array(32);
     const dv = new DataView(b.buffer);
-    dv.setUint32(0, a.handler % 4294967296, true); dv.setUint32(4, Math.floor(a.handler / 4294967296), true);
+    setU64(dv, 0, a.handler);
     dv.setUint32(8, a.flags >>> 0, true);
-    dv.setUint32(16, a.restorer % 4294967296, true); dv.setUint32(20, Math.floor(a.restorer / 4294967296), true);
+    setU64(dv, 16, a.restorer);
     dv.setInt32(24, a.maskLo, true); dv.setInt32(28, a.maskHi, true);
     if (!copyOut(t, oact, b)) return -Errno.EFAULT;
   }
@@ -30,9 +31,9 @@ export function sys_rt_sigaction(t: Task): SyscallResult {
     const b = copyIn(t, act, 32);
     if (!b) return -Errno.EFAULT;
     const dv = new DataView(b.buffer);
-    a.handler = dv.getUint32(4, true) * 4294967296 + dv.getUint32(0, true);
+    a.handler = getU64(dv, 0);
     a.flags = dv.getUint32(8, true);
-    a.restorer = dv.getUint32(20, true) * 4294967296 + dv.getUint32(16, true);
+    a.restorer = getU64(dv, 16);
     a.maskLo = dv.getInt32(24, true) & ~UNBLOCKABLE_LO;
     a.maskHi = dv.getInt32(28, true);
   }

@@ -8,6 +8,7 @@ import type { Rlimit, Task } from '../kernel/task.js';
 import type { SyscallResult } from './handler.js';
 import { copyIn, copyOut, u64Bytes } from './memory_io.js';
 import { Slot, setPair, USER_ADDRESS_LIMIT } from '../../platform/platform.js';
+import { setU64 } from '../abi/bytes.js';
 
 export function sys_exit(t: Task, k: Kernel): SyscallResult {
   // With one thread per group for now, exit ends the group (threads arrive with processes).
@@ -80,7 +81,7 @@ function encodeRlimit(l: Rlimit): Uint8Array {
   const dv = new DataView(b.buffer);
   const put = (at: number, v: number) => {
     if (v >= RLIM_INFINITY) { dv.setInt32(at, -1, true); dv.setInt32(at + 4, -1, true); }
-    else { dv.setUint32(at, v % 4294967296, true); dv.setUint32(at + 4, Math.floor(v / 4294967296), true); }
+    else setU64(dv, at, v);
   };
   put(0, l.cur); put(8, l.max);
   return b;

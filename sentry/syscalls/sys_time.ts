@@ -7,6 +7,7 @@ import type { Task } from '../kernel/task.js';
 import type { Timespec } from '../vfs/stat.js';
 import type { SyscallResult } from './handler.js';
 import { copyIn, copyOut, u64Bytes } from './memory_io.js';
+import { getI64 } from '../abi/bytes.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
   CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
@@ -55,12 +56,12 @@ export function sys_time(t: Task, k: Kernel): SyscallResult {
   return sec;
 }
 
-function readTimespec(t: Task, addr: number): Timespec | number {
+/** A struct timespec argument, validated as nanosleep and ppoll do (EINVAL, EFAULT). */
+export function readTimespec(t: Task, addr: number): Timespec | number {
   const b = copyIn(t, addr, 16);
   if (!b) return -Errno.EFAULT;
   const dv = new DataView(b.buffer);
-  const sec = dv.getInt32(4, true) * 4294967296 + dv.getUint32(0, true);
-  const nsec = dv.getInt32(12, true) * 4294967296 + dv.getUint32(8, true);
+  const sec = getI64(dv, 0), nsec = getI64(dv, 8);
   if (sec < 0 || nsec < 0 || nsec >= 1e9) return -Errno.EINVAL;
   return { sec, nsec };
 }

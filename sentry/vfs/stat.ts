@@ -1,6 +1,8 @@
 // File attributes as the kernel reports them, and their Linux x86-64 encodings: struct stat
 // (144 bytes, asm/stat.h) and struct statx (256 bytes, linux/stat.h).
 
+import { setU64 as put64 } from '../abi/bytes.js';
+
 export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000, S_IFBLK = 0o060000,
   S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
 
@@ -21,12 +23,6 @@ export interface Stat {
   mtime: Timespec;
   ctime: Timespec;
   btime?: Timespec;
-}
-
-function put64(dv: DataView, at: number, v: number): void {
-  const lo = v % 4294967296;
-  dv.setUint32(at, lo >>> 0, true);
-  dv.setInt32(at + 4, Math.floor(v / 4294967296), true);
 }
 
 export function encodeStat(s: Stat): Uint8Array {
