@@ -95,7 +95,7 @@ export class Kernel {
     // A syscall that must wait: started from the syscall hook, awaited by this loop.
     let waiting: Promise<number> | null = null;
     let answered = false;
-    const as = t.mm.as;
+    let as = t.mm.as;
     // Where the platform can, syscalls are answered inside switch(): the guest goes on unless the
     // handler must wait, the task ended, or its address space changed (exec).
     const onSyscall = (): boolean => {
@@ -105,7 +105,8 @@ export class Kernel {
       return !t.exited && t.mm.as === as;
     };
     while (!t.exited) {
-      let stop: Stop | Promise<Stop> = t.ctx.switch(t.mm.as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1), onSyscall);
+      as = t.mm.as;
+      let stop: Stop | Promise<Stop> = t.ctx.switch(as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1), onSyscall);
       if (stop instanceof Promise) stop = await stop;
       switch (stop.kind) {
         case 'syscall': {
