@@ -5,16 +5,21 @@
 import type { PhysicalMemory } from '../memory/physical.js';
 import { PAGE_SIZE } from '../memory/physical.js';
 import type { Insn } from './insn.js';
-import type { Cpu } from './cpu.js';
+import type { CompiledBlock } from './block_compiler.js';
 
 export class Block {
   valid = true;
   /** Times interpreted so far; at HOT_BLOCK_RUNS the block gets a compiled runner. */
   runs = 0;
-  /** The compiled runner: the same handlers called in sequence from one generated function. */
-  run: ((c: Cpu) => void) | null = null;
-  /** Chaining: the block that ran after this one last time, tried before a cache lookup. */
-  succ: Block | null = null;
+  /** The compiled runner (vm/cpu/block_compiler.ts). */
+  run: CompiledBlock | null = null;
+  /**
+   * Chaining: two blocks that ran after this one (a branch's two ways), tried before a cache
+   * lookup. They hold while the MMU's translation epoch is `linkEpoch`.
+   */
+  link0: Block | null = null;
+  link1: Block | null = null;
+  linkEpoch = 0;
   constructor(
     /** Virtual address the block was decoded at (RIP-relative operands were resolved against it). */
     readonly addr: number,

@@ -62,7 +62,6 @@ export class Cpu {
   syscallHook: (() => boolean) | null = null;
   /** Set by a compiled block when one of its instructions throws (see block_compiler.ts). */
   faultInsn: Insn | null = null;
-  private lastBlock: Block | null = null;
 
   /** Cycle counter for rdtsc: advances with executed instructions. */
   tscOffset = 0;
@@ -126,26 +125,44 @@ export class Cpu {
     let cur: Insn | null = null;
     let executed = 0;
     this.faultInsn = null;
+    const m = this.m;
     try {
+      let b = this.lookup(this.rip);
       for (;;) {
-        cur = null;
-        const b = this.findBlock();
         this.rip = b.end;
         let run = b.run;
         if (run === null && ++b.runs > this.compileAfter) run = b.run = compileBlock(b.insns);
         if (run !== null) {
-          run(this);
+          executed += run(this, budget - executed);
         } else {
           const insns = b.insns;
           for (let k = 0; k < insns.length; k++) {
             cur = insns[k];
             cur.fn(this, cur);
           }
+          cur = null;
+          executed += insns.length;
         }
-        executed += b.insns.length;
         if (this.stop !== StopReason.NONE) break;
         if (executed >= budget) { this.stop = StopReason.BUDGET; break; }
         if (this.interruptRequested) { this.interruptRequested = false; this.stop = StopReason.INTERRUPTED; break; }
+        // Chaining: a block's last successors, while the translations they were found under hold.
+        const rip = this.rip;
+        let next: Block | null = null;
+        if (b.linkEpoch === m.epoch) {
+          const l0 = b.link0, l1 = b.link1;
+          if (l0 !== null && l0.addr === rip) next = l0;
+          else if (l1 !== null && l1.addr === rip) next = l1;
+          if (next !== null && !next.valid) next = null;
+        } else {
+          b.link0 = b.link1 = null;
+          b.linkEpoch = m.epoch;
+        }
+        if (next === null) {
+          next = this.lookup(rip);
+          if (b.link0 === null || !b.link0.valid) b.link0 = next; else b.link1 = next;
+        }
+        b = next;
       }
     } catch (e) {
       // The faulting instruction has not completed: resume at it.
@@ -169,24 +186,12 @@ export class Cpu {
     return this.stop;
   }
 
-  private findBlock(): Block {
-    const rip = this.rip;
-    const last = this.lastBlock;
-    if (last !== null) {
-      const s = last.succ;
-      if (s !== null && s.addr === rip && s.valid && this.m.fetchAddr(rip) === s.phys) {
-        this.lastBlock = s;
-        return s;
-      }
-    }
+  /** The block at `rip` from the cache, decoded on a miss (a fetch fault throws). */
+  private lookup(rip: number): Block {
     const phys = this.m.fetchAddr(rip);
-    let b = this.code.get(phys);
-    if (b === undefined || b.addr !== rip || !b.valid) {
-      b = this.decodeAt(rip, phys);
-    }
-    if (last !== null) last.succ = b;
-    this.lastBlock = b;
-    return b;
+    const b = this.code.get(phys);
+    if (b !== undefined && b.addr === rip && b.valid) return b;
+    return this.decodeAt(rip, phys);
   }
 
   private decodeAt(rip: number, phys: number): Block {

@@ -10,8 +10,16 @@ const TLB_BITS = 10;
 const TLB_SIZE = 1 << TLB_BITS;
 const TLB_MASK = TLB_SIZE - 1;
 
+/** Source of translation epochs: unique across all MMUs, so an epoch names one MMU's mappings. */
+let nextEpoch = 1;
+
 export class Mmu {
   readonly u8: Uint8Array;
+  /**
+   * Changes whenever cached translations may have changed (every flush). Code that remembers
+   * "virtual address X runs block B" (block chaining) is valid while the epoch it saw is current.
+   */
+  epoch = nextEpoch++;
   readonly view: DataView;
   // Tags are virtual page numbers; NaN never matches, so a flushed entry needs no valid bit.
   private readonly rTag = new Float64Array(TLB_SIZE).fill(NaN);
@@ -27,6 +35,7 @@ export class Mmu {
   }
 
   flush(): void {
+    this.epoch = nextEpoch++;
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
     this.xTag.fill(NaN);

@@ -443,7 +443,25 @@ function fstSt(c: Cpu, k: number, popAfter: boolean): void {
   if (popAfter) pop(c);
 }
 
+/**
+ * fstp1 (D9 D8+i), the undocumented alias of fstp st(i), with one difference measured on Intel
+ * hardware: an empty ST0 is no stack fault. Nothing is stored (ST(i) keeps its value and tag);
+ * the stack is popped and C1 cleared.
+ */
+function fstp1(c: Cpu, k: number): void {
+  if (!emptyPhys(c, physOf(c, 0))) { fstSt(c, k, true); return; }
+  c.r[FSW] &= ~SW_C1;
+  pop(c);
+}
+
 // --- D9: loads of constants and the one-operand functions -----------------------------------
+
+/** fprem/fprem1 stopped by an unmasked invalid or denormal operand: C0 and C3 keep their values,
+ *  C1 and C2 read 0 (measured on Intel hardware; the SDM gives no value). */
+function premStatus(c: Cpu, res: number): number {
+  if (!(res & ~c.r[FCW] & 0x07)) return res;
+  return (res & ~SW_CC) | (c.r[FSW] & (SW_C0 | SW_C3));
+}
 
 function d9Reg(c: Cpu, i: Insn): void {
   const cw = c.r[FCW];
@@ -463,7 +481,7 @@ function d9Reg(c: Cpu, i: Insn): void {
       return;
     case 1: fxch(c, k); return;
     case 2: if (k !== 0) ud(c, i); return; // fnop; D9 D1-D7 are reserved
-    case 3: fstSt(c, k, true); return; // fstp1: the undocumented alias of fstp st(i)
+    case 3: fstp1(c, k); return;
   }
   const sub = i.rm & 7;
   switch (i.reg & 7) {
@@ -536,7 +554,7 @@ function d9Reg(c: Cpu, i: Insn): void {
         }
         case 5: // fprem1
           if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 0, false); return; }
-          if (status(c, f80Prem1(va, vb, vr))) setSt(c, 0, vr);
+          if (status(c, premStatus(c, f80Prem1(va, vb, vr)))) setSt(c, 0, vr);
           return;
         case 6: setTop(c, top(c) - 1); c.r[FSW] &= ~SW_C1; return; // fdecstp
         default: setTop(c, top(c) + 1); c.r[FSW] &= ~SW_C1; return; // fincstp
@@ -546,7 +564,7 @@ function d9Reg(c: Cpu, i: Insn): void {
       switch (sub) {
         case 0: // fprem
           if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 0, false); return; }
-          if (status(c, f80Prem(va, vb, vr))) setSt(c, 0, vr);
+          if (status(c, premStatus(c, f80Prem(va, vb, vr)))) setSt(c, 0, vr);
           return;
         case 1: // fyl2xp1
           if (!loadSt(c, 0, va) || !loadSt(c, 1, vb)) { underflow(c, 1, true); return; }

@@ -324,7 +324,9 @@ function roundPack(sign: number, exp: number, precision: number, maxExp: number,
 
 // Unmasked overflow or underflow with a register destination: the result is delivered with its
 // exponent wrapped by 3 x 2^13 (the "bias adjust"), and UE is reported for any tiny result, exact
-// or not (SDM Vol. 1, 8.5.4 and 8.5.5). Stores to memory never come here.
+// or not (SDM Vol. 1, 8.5.4 and 8.5.5). Stores to memory never come here. Only fscale can go
+// beyond even the adjusted range: then the hardware delivers infinity (OE PE C1, whatever the
+// rounding) or zero (UE PE) of the result's sign, as measured on Intel hardware.
 const BIAS_ADJUST = 24576;
 let rangeTraps = 0;
 
@@ -336,24 +338,35 @@ export function setRangeTraps(cw: number): void {
 function roundPackTrapping(sign: number, exp: number, precision: number, rc: number): number {
   if ((rangeTraps & FLAG_UE) && exp <= 0
     && (exp < 0 || !(keptBitsAllOnes(precision) && roundDecision(sign, precision, rc) === 2))) {
+    if (exp + BIAS_ADJUST <= 0) return packBeyondAdjust(0, 0, 0) | FLAG_UE | FLAG_PE;
     return roundPack(sign, exp + BIAS_ADJUST, precision, 0x7fff, rc) | FLAG_UE;
   }
   const s0 = sig[0], s1 = sig[1], s2 = sig[2];
   const flags = roundPack(sign, exp, precision, 0x7fff, rc);
   if (!(flags & FLAG_OE) || !(rangeTraps & FLAG_OE)) return flags;
+  if (exp - BIAS_ADJUST >= 0x7fff) return packBeyondAdjust(0x7fff, 0x80000000, 0) | FLAG_OE | FLAG_PE | SW_C1;
   sig[0] = s0; sig[1] = s1; sig[2] = s2;
   return roundPack(sign, exp - BIAS_ADJUST, precision, 0x7fff, rc) | FLAG_OE;
 }
 
+/** A result beyond the bias-adjusted range: zero or infinity (the caller adds the sign). */
+function packBeyondAdjust(exp: number, w2: number, w1: number): number {
+  sig[0] = w2; sig[1] = w1; sig[2] = 0;
+  roundedExp = exp;
+  return 0;
+}
+
 /** Normalizes, rounds and stores the value in sig (sig[2] carrying sticky bits in bit 0); a
- *  zero significand stores a zero of that sign. */
-function roundPackF80(out: F80, sign: number, exp: number, precision: number, rc: number): number {
+ *  zero significand stores a zero of that sign. `trapping` false: the masked response even when
+ *  OE or UE is unmasked (an operand passed through unchanged). */
+function roundPackF80(out: F80, sign: number, exp: number, precision: number, rc: number, trapping = true): number {
   if (sig[0] === 0 && sig[1] === 0 && sig[2] === 0) {
     out.se = sign << 15; out.hi = 0; out.lo = 0;
     return 0;
   }
   if (sig[0] < 0x80000000) exp -= normalize96();
-  const flags = rangeTraps === 0 ? roundPack(sign, exp, precision, 0x7fff, rc) : roundPackTrapping(sign, exp, precision, rc);
+  const flags = rangeTraps === 0 || !trapping
+    ? roundPack(sign, exp, precision, 0x7fff, rc) : roundPackTrapping(sign, exp, precision, rc);
   out.se = (sign << 15) | roundedExp;
   out.hi = sig[0] | 0;
   out.lo = sig[1] | 0;
@@ -1052,6 +1065,10 @@ export function f80Scale(a: F80, b: F80, cw: number, out: F80): number {
     out.copyFrom(a);
     return flags;
   }
+  if (bKind === KIND_ZERO) {
+    // ST0 passes through (a pseudo-denormal normalized): a denormal does not underflow.
+    return flags | roundPackF80(out, aSign, loadNormalized(a), 64, RC_NEAREST, false);
+  }
   // n = trunc(ST1); beyond +-2^16 every result over- or underflows alike, so saturate there.
   const bExp = b.se & 0x7fff;
   let n = 0;
@@ -1127,8 +1144,9 @@ function remainder(a: F80, b: F80, nearest: boolean, out: F80): number {
   }
   const ea = loadNormalized(a);
   if (bKind === KIND_INF) {
-    // Quotient 0, remainder ST0 (a pseudo-denormal comes back normalized).
-    return flags | roundPackF80(out, aSign, ea, 64, RC_NEAREST);
+    // Quotient 0, remainder ST0 (a pseudo-denormal comes back normalized; a denormal does
+    // not underflow).
+    return flags | roundPackF80(out, aSign, ea, 64, RC_NEAREST, false);
   }
   const ah = sig[0], al = sig[1];
   let eb = loadNormalized(b);

@@ -1021,10 +1021,10 @@ function trig(a: F80, cw: number, which: number, outSin: F80, outCos: F80): numb
   }
   if (k === KIND_DENORMAL) {
     // Intel hardware returns a denormal unchanged as sin and tan (DE, UE, PE) and 1 as cos
-    // (DE, PE), whatever the rounding mode. A pseudo-denormal comes back normalized (exponent
-    // 1), which is not tiny: no UE.
-    outSin.copyFrom(a);
-    if (a.hi < 0) outSin.se |= 1;
+    // (DE, PE), whatever the rounding mode; with UE unmasked, the denormal is delivered
+    // bias-adjusted (packF80 does that). A pseudo-denormal comes back normalized (exponent 1),
+    // which is not tiny: no UE.
+    packF80(outSin, sign, 1, a.hi >>> 0, a.lo >>> 0, 0, 64, rc); // exact
     setValue(outCos, 0x3fff, 0x80000000, 0);
     return FLAG_DE | FLAG_PE | (which & (WHICH_SIN | WHICH_TAN) && a.hi >= 0 ? FLAG_UE : 0);
   }
