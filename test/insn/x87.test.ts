@@ -129,11 +129,7 @@ function describeInputs(input: Uint8Array, k: number): string[] {
  * Mismatches that are known gaps of the emulator, reported as TODO (with the reason) rather than
  * as failures; everything else must match. Remove a row when its gap is closed.
  */
-const KNOWN_GAPS: [RegExp, string][] = [
-  [/^(fscale|fprem|fprem1|f2xm1|fsin|fcos|fsincos|fptan|fpatan|fyl2x|fyl2xp1) unmasked$/, 'under an unmasked exception: fscale beyond the bias-adjust range, the partial-remainder condition codes, and transcendental underflow results differ in rare cases'],
-  [/^fstp1/, 'fstp1 (an undocumented alias) on an empty stack differs in its stack-fault flags'],
-  [/^sequence/, 'sequences that contain one of the gaps above'],
-]
+const KNOWN_GAPS: [RegExp, string][] = [];
 
 const X87_SUITE: Suite<XForm, XIns, X87Masks> = {
   name: 'x87',

@@ -60,7 +60,7 @@ export class Cpu {
    * and the guest continues; false stops the run with StopReason.SYSCALL.
    */
   syscallHook: (() => boolean) | null = null;
-  /** Set by a compiled block when one of its instructions throws (see block_compiler.ts). */
+  /** The instruction that threw: set by a compiled block's catch, or by the interpreter as it goes. */
   faultInsn: Insn | null = null;
 
   /** Cycle counter for rdtsc: advances with executed instructions. */
@@ -122,7 +122,6 @@ export class Cpu {
     this.stop = StopReason.NONE;
     this.fault = null;
     this.exception = null;
-    let cur: Insn | null = null;
     let executed = 0;
     this.faultInsn = null;
     const m = this.m;
@@ -135,13 +134,8 @@ export class Cpu {
         if (run !== null) {
           executed += run(this, budget - executed);
         } else {
-          const insns = b.insns;
-          for (let k = 0; k < insns.length; k++) {
-            cur = insns[k];
-            cur.fn(this, cur);
-          }
-          cur = null;
-          executed += insns.length;
+          executed += this.interpret(b.insns);
+          this.faultInsn = null;
         }
         if (this.stop !== StopReason.NONE) break;
         if (executed >= budget) { this.stop = StopReason.BUDGET; break; }
@@ -166,7 +160,7 @@ export class Cpu {
       }
     } catch (e) {
       // The faulting instruction has not completed: resume at it.
-      const at = cur ?? this.faultInsn;
+      const at = this.faultInsn as Insn | null; // set by whatever threw (TS cannot know)
       if (at !== null) this.rip = at.addr;
       if (e instanceof PageFault && e.nonCanonical) {
         this.stop = StopReason.EXCEPTION;
@@ -184,6 +178,28 @@ export class Cpu {
     this.instructions += executed;
     this.syncOut();
     return this.stop;
+  }
+
+  /**
+   * Runs a block's instructions through their handlers; returns how many ran. A side exit gets
+   * rip preset to its next instruction and ends the block if it changed rip or stopped the CPU.
+   * The instruction running is in `faultInsn`, for the fault path.
+   */
+  private interpret(insns: Insn[]): number {
+    const last = insns.length - 1;
+    for (let k = 0; k <= last; k++) {
+      const i = insns[k];
+      this.faultInsn = i;
+      if (i.exits) {
+        this.rip = i.next;
+        i.fn(this, i);
+        if (this.rip !== i.next || this.stop !== StopReason.NONE) return k + 1;
+      } else {
+        if (k === last) this.rip = i.next; // a cut block (no branch at its end) falls through
+        i.fn(this, i);
+      }
+    }
+    return insns.length;
   }
 
   /** The block at `rip` from the cache, decoded on a miss (a fetch fault throws). */

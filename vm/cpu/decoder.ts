@@ -26,8 +26,10 @@ export interface OpSpec {
   imm: Imm;
   /** Chooses the handler for the decoded operand size, prefixes and ModRM; null means #UD. */
   pick: (i: Insn) => Handler | null;
-  /** Ends the block (control transfer, syscall, trap). */
+  /** Ends the block (control transfer, trap). */
   ends?: boolean;
+  /** May leave the block, which otherwise goes on after it (jcc, syscall): a side exit. */
+  exits?: boolean;
   /** 8-bit operand size (the Eb/Gb forms). */
   byte?: boolean;
   /** Default operand size 64 in long mode (push, pop, near branches). */
@@ -238,9 +240,10 @@ export function decodeInsn(c: Cpu, addr: number): Insn {
   i.flagsRead = spec.flagsRead ?? ARITH_FLAGS;
   i.flagsWritten = spec.flagsWritten ?? 0;
   i.endsBlock = spec.ends === true;
+  i.exits = spec.exits === true;
   const h = spec.pick(i);
   const lockOk = !i.lock || (i.mod !== 3 && (typeof spec.lockable === 'function' ? spec.lockable(i) : spec.lockable === true));
-  if (h === null || !lockOk) { i.fn = ud; i.endsBlock = true; }
+  if (h === null || !lockOk) { i.fn = ud; i.endsBlock = true; i.exits = false; }
   else i.fn = h;
   return i;
 }
@@ -286,7 +289,7 @@ function flagsLiveAfter(c: Cpu, addr: number): { live: number; end: number } {
     let i: Insn;
     try { i = decodeInsn(c, addr); } catch { break; }
     needed |= i.flagsRead & ~killed;
-    if (i.endsBlock || i.fn === ud) break;
+    if (i.endsBlock || i.exits || i.fn === ud) break; // past a side exit, any flag may be read
     killed |= i.flagsWritten;
     addr = i.next;
   }
@@ -298,6 +301,7 @@ function computeFlagLiveness(insns: Insn[], liveOut: number): void {
   let live = liveOut;
   for (let k = insns.length - 1; k >= 0; k--) {
     const i = insns[k];
+    if (i.exits) live = ARITH_FLAGS; // the code at the exit may read any flag (and a syscall reads all)
     i.flagsLive = (i.flagsWritten & live) !== 0 || i.flagsWritten === 0;
     live = (live & ~i.flagsWritten) | i.flagsRead;
   }

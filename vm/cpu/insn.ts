@@ -54,8 +54,14 @@ export class Insn {
   /** Flags read and written, for the liveness pass (vm/cpu/flags.ts bits). */
   flagsRead = 0;
   flagsWritten = 0;
-  /** True for instructions that end a block (branches, syscall, exceptions). */
+  /** True for instructions that end a block (branches, traps, undefined opcodes). */
   endsBlock = false;
+  /**
+   * A side exit: the instruction may leave the block (a taken jcc, a syscall that changed rip or
+   * stopped the CPU), which otherwise goes on with the next instruction. `rip` is set to `next`
+   * before it runs, so a change of rip is how it says it left.
+   */
+  exits = false;
 
   constructor(fn: Handler, ea: EaFn) {
     this.fn = fn;

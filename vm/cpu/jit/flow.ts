@@ -1,10 +1,9 @@
 // Inline JS for the stack and control flow: push/pop of registers and immediates, leave, call,
-// ret, jmp and jcc with direct targets. A branch ends its block: it sets `c.rip` (which the run
-// loop preset to the fall-through address) and the run loop finds the next block.
+// ret. A branch sets `c.rip` (which the run loop preset to the fall-through address) and the run
+// loop finds the next block; direct jmp and jcc are the block compiler's own (block_compiler.ts).
 
 import type { Insn } from '../insn.js';
-import { condExpr } from './conditions.js';
-import { BlockState, Emitted, lo, mem, reg } from './emit.js';
+import { Emitted, lo, mem } from './emit.js';
 
 /** rsp - 8 on the halves, the 8-byte store, then rsp; a fault leaves rsp as it was. */
 function push(vl: string, vh: string): string {
@@ -18,7 +17,7 @@ function pop(then: string): string {
     + `const sl = (r[8] + 8) | 0; if ((sl >>> 0) < 8) r[9] = (r[9] + 1) | 0; r[8] = sl; ${then} }`;
 }
 
-export function emitFlow(i: Insn, st: BlockState): Emitted | null {
+export function emitFlow(i: Insn): Emitted | null {
   const op = i.op;
   if (op >= 0x50 && op <= 0x57 && i.osz === 8) return mem(push(`r[${lo(i.rm)}]`, `r[${lo(i.rm) + 1}]`));
   // pop rsp leaves the popped value in rsp: the register write comes after the increment.
@@ -38,14 +37,10 @@ export function emitFlow(i: Insn, st: BlockState): Emitted | null {
     }
     return i.osz === 8 ? mem(pop(then)) : null;
   }
-  if ((op === 0xeb || op === 0xe9) && i.osz !== 2) return reg(`c.rip = ${i.disp};`);
-  if ((op >= 0x70 && op <= 0x7f) || (op >= 0x180 && op <= 0x18f)) {
-    return reg(`if (${condExpr(op & 15, st.producer)}) c.rip = ${i.disp};`);
-  }
-  return null;
+  return null; // jmp and jcc: the driver, which knows where the block goes (directBranchTarget)
 }
 
-/** A direct jmp or jcc: its target, known at decode (the driver turns a self-loop into a JS loop). */
+/** A direct jmp or jcc: its target, known at decode. */
 export function directBranchTarget(i: Insn): number | null {
   const op = i.op;
   if ((op === 0xeb || op === 0xe9) && i.osz !== 2) return i.disp;

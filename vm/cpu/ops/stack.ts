@@ -110,7 +110,7 @@ function leave(c: Cpu): void {
   setRsp(c, bp + 8);
 }
 
-// --- branches (each ends its block; the run loop preset rip to the fall-through) -------------
+// --- branches (the run loop preset rip to the fall-through; jcc is a side exit) --------------
 
 function jmpRel(c: Cpu, i: Insn): void { c.rip = i.disp; }
 function jcc(c: Cpu, i: Insn): void { if (cond(c, i.sub)) c.rip = i.disp; }
@@ -166,8 +166,8 @@ defOp(0xc8, { ...plain, modrm: false, imm: Imm.ENTER, pick: () => enter });
 defOp(0xc9, { ...plain, modrm: false, imm: Imm.NONE, pick: () => leave });
 
 const branch = { ...plain, ends: true };
-defOps(0x70, 0x7f, { modrm: false, imm: Imm.B, ends: true, pick: (i) => { i.sub = i.op & 15; i.disp = i.next + i.imm; return jcc; } });
-defOps(0x180, 0x18f, { modrm: false, imm: Imm.Z, ends: true, d64: true, pick: (i) => { i.sub = i.op & 15; i.disp = i.next + i.imm; return i.osz === 2 ? null : jcc; } });
+defOps(0x70, 0x7f, { modrm: false, imm: Imm.B, exits: true, pick: (i) => { i.sub = i.op & 15; i.disp = i.next + i.imm; return jcc; } });
+defOps(0x180, 0x18f, { modrm: false, imm: Imm.Z, exits: true, d64: true, pick: (i) => { i.sub = i.op & 15; i.disp = i.next + i.imm; return i.osz === 2 ? null : jcc; } });
 defOp(0xeb, { ...branch, modrm: false, imm: Imm.B, pick: (i) => { i.disp = i.next + i.imm; return jmpRel; } });
 defOp(0xe9, { ...branch, modrm: false, imm: Imm.Z, pick: (i) => { i.disp = i.next + i.imm; return i.osz === 2 ? null : jmpRel; } });
 defOp(0xe8, {

@@ -120,7 +120,8 @@ defOp(0x1ae, {
 });
 
 const end = { modrm: false, imm: Imm.NONE, ends: true, flagsRead: 0 };
-defOp(0x105, { ...end, flagsRead: 0xfff, pick: () => syscall });
+// A side exit: the kernel answers most syscalls in place (Cpu.syscallHook) and the block goes on.
+defOp(0x105, { modrm: false, imm: Imm.NONE, exits: true, flagsRead: 0xfff, pick: () => syscall });
 defOp(0x1a2, { modrm: false, imm: Imm.NONE, flagsRead: 0, pick: () => cpuid });
 defOp(0x131, { modrm: false, imm: Imm.NONE, flagsRead: 0, pick: () => rdtsc });
 defOp(0x10b, { ...end, pick: () => ud2 });

@@ -338,20 +338,20 @@ export function setRangeTraps(cw: number): void {
 function roundPackTrapping(sign: number, exp: number, precision: number, rc: number): number {
   if ((rangeTraps & FLAG_UE) && exp <= 0
     && (exp < 0 || !(keptBitsAllOnes(precision) && roundDecision(sign, precision, rc) === 2))) {
-    if (exp + BIAS_ADJUST <= 0) return packBeyondAdjust(0, 0, 0) | FLAG_UE | FLAG_PE;
+    if (exp + BIAS_ADJUST <= 0) return packBeyondAdjust(0, 0) | FLAG_UE | FLAG_PE; // zero
     return roundPack(sign, exp + BIAS_ADJUST, precision, 0x7fff, rc) | FLAG_UE;
   }
   const s0 = sig[0], s1 = sig[1], s2 = sig[2];
   const flags = roundPack(sign, exp, precision, 0x7fff, rc);
   if (!(flags & FLAG_OE) || !(rangeTraps & FLAG_OE)) return flags;
-  if (exp - BIAS_ADJUST >= 0x7fff) return packBeyondAdjust(0x7fff, 0x80000000, 0) | FLAG_OE | FLAG_PE | SW_C1;
+  if (exp - BIAS_ADJUST >= 0x7fff) return packBeyondAdjust(0x7fff, 0x80000000) | FLAG_OE | FLAG_PE | SW_C1; // infinity
   sig[0] = s0; sig[1] = s1; sig[2] = s2;
   return roundPack(sign, exp - BIAS_ADJUST, precision, 0x7fff, rc) | FLAG_OE;
 }
 
 /** A result beyond the bias-adjusted range: zero or infinity (the caller adds the sign). */
-function packBeyondAdjust(exp: number, w2: number, w1: number): number {
-  sig[0] = w2; sig[1] = w1; sig[2] = 0;
+function packBeyondAdjust(exp: number, w2: number): number {
+  sig[0] = w2; sig[1] = 0; sig[2] = 0;
   roundedExp = exp;
   return 0;
 }
