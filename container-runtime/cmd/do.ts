@@ -62,7 +62,7 @@ export async function runDo(argv: string[], opts: DoOptions): Promise<number> {
   const uid = process.getuid?.() ?? 0, gid = process.getgid?.() ?? 0;
   let init;
   try {
-    init = kernel.createInit(file, path, argv, env, process.cwd(), { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid });
+    init = await kernel.createInit(file, path, argv, env, process.cwd(), { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid });
   } catch (e) {
     if (e instanceof LoadError) {
       process.stderr.write(`runts: ${prog}: cannot execute: ${e.message}\n`);

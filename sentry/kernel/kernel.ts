@@ -2,21 +2,26 @@
 // and the task loop that runs each task on its platform context and answers its stops: syscalls
 // go to the syscall table, faults to the memory manager, exceptions become signals.
 
-import { Errno } from '../abi/errno.js';
+import { Errno, ERRNO_NAMES } from '../abi/errno.js';
 import { Gpr, Vector, type Platform, type Stop } from '../../platform/platform.js';
 import type { Host } from '../host.js';
-import { loadProgram, LoadError, type ExecArgs } from '../loader/loader.js';
+import { loadProgram, LoadError, parseProgram, type ExecArgs } from '../loader/loader.js';
 import { FrameAllocator } from '../mm/frames.js';
+import { FutexTable } from './futex.js';
 import { MemoryManager } from '../mm/mm.js';
 import { SYSCALL_NAMES } from '../syscalls/names.js';
 import { SYSCALL_TABLE } from '../syscalls/table.js';
 import { formatSyscall, formatResult } from '../syscalls/strace.js';
 import { FdTable } from '../vfs/fd_table.js';
+import { S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { O_RDONLY, O_WRONLY } from '../vfs/file.js';
 import { StreamFile } from '../vfs/stream_file.js';
 import { FsContext, SignalHandlers, Task, ThreadGroup, type Credentials } from './task.js';
 
 export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11;
+
+/** The largest executable file the loader reads whole (an ELF interpreter is about 200 KiB). */
+const MAX_EXECUTABLE = 256 << 20;
 
 /** Instructions a task runs before the event loop gets a turn. */
 const SLICE = 2_000_000;
@@ -33,6 +38,9 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   private nextTid = 1;
   private readonly loggedUnimplemented = new Set<number>();
+  private readonly loggedOnce = new Set<string>();
+  /** Futex wait queues, shared by every task. */
+  readonly futexes = new FutexTable();
   readonly bootTime: { sec: number; nsec: number };
 
   constructor(readonly platform: Platform, readonly host: Host, readonly options: KernelOptions) {
@@ -44,6 +52,13 @@ export class Kernel {
 
   log(line: string): void { this.host.log(line); }
 
+  /** Logs `line` the first time `key` is seen (warnings that would otherwise repeat). */
+  logOnce(key: string, line: string): void {
+    if (this.loggedOnce.has(key)) return;
+    this.loggedOnce.add(key);
+    this.log(line);
+  }
+
   newMemoryManager(): MemoryManager {
     return new MemoryManager(this.platform.newAddressSpace(), this.frames, this.platform.memory, this.commitPool);
   }
@@ -52,7 +67,11 @@ export class Kernel {
    * Creates PID 1 running `file` (already read) with host stdio on fds 0-2.
    * Throws LoadError when the program cannot be loaded.
    */
-  createInit(file: Uint8Array, execPath: string, argv: string[], envp: string[], cwd: string, creds: Credentials): Task {
+  /**
+   * Creates the first task from an ELF file; a dynamically linked program's interpreter is read
+   * from the sandbox's root. Throws LoadError when the program cannot run.
+   */
+  async createInit(file: Uint8Array, execPath: string, argv: string[], envp: string[], cwd: string, creds: Credentials): Promise<Task> {
     const enc = new TextEncoder();
     const mm = this.newMemoryManager();
     const args: ExecArgs = {
@@ -63,9 +82,11 @@ export class Kernel {
       random16: this.host.randomBytes(16),
       hwcap: this.options.hwcap,
     };
+    const interpPath = parseProgram(file).interp;
+    const interp = interpPath === null ? null : await this.readExecutable(interpPath);
     let loaded;
     try {
-      loaded = loadProgram(mm, file, args);
+      loaded = loadProgram(mm, file, args, interp);
     } catch (e) {
       mm.release();
       throw e;
@@ -125,6 +146,27 @@ export class Kernel {
         await this.host.yield();
         sliceEnd = t.ctx.instructions + SLICE;
       }
+    }
+  }
+
+  /** Reads a whole executable (an ELF interpreter) from the sandbox's files; throws LoadError. */
+  private async readExecutable(path: string): Promise<Uint8Array> {
+    const f = await this.host.fs.open(path, false);
+    if (typeof f === 'number') throw new LoadError(`cannot open ${path}: ${errnoName(-f)}`, -f);
+    try {
+      const size = f.stat.size;
+      if ((f.stat.mode & S_IFMT) !== S_IFREG) throw new LoadError(`${path} is not a regular file`, Errno.EACCES);
+      if (size > MAX_EXECUTABLE) throw new LoadError(`${path} is too large (${size} bytes)`, Errno.ENOEXEC);
+      const buf = new Uint8Array(size);
+      for (let off = 0; off < size;) {
+        const n = await f.read(buf.subarray(off), off);
+        if (n < 0) throw new LoadError(`cannot read ${path}: ${errnoName(-n)}`, -n);
+        if (n === 0) return buf.subarray(0, off); // shrank meanwhile
+        off += n;
+      }
+      return buf;
+    } finally {
+      f.close();
     }
   }
 
@@ -212,6 +254,7 @@ export class Kernel {
     this.log(`pid ${tg.pid} exited with status ${status} after ${t.ctx.instructions} instructions`);
     for (const task of tg.tasks) {
       task.exited = true;
+      this.futexes.cancel(task);
       task.ctx.interrupt();
       this.tasks.delete(task.tid);
     }
@@ -227,6 +270,8 @@ export class Kernel {
   }
 
 }
+
+function errnoName(e: number): string { return ERRNO_NAMES[e] ?? `errno ${e}`; }
 
 function nameOf(nr: number): string {
   return SYSCALL_NAMES.get(nr) ?? `#${nr}`;

@@ -1,12 +1,13 @@
 // Loads an ELF program into a fresh memory manager and builds its initial stack (argc, argv, envp,
-// auxv) as Linux's binfmt_elf does, for static (ET_EXEC) and static-pie (ET_DYN) programs.
+// auxv) as Linux's binfmt_elf does: static (ET_EXEC), static-pie and PIE (ET_DYN) programs, and
+// dynamically linked ones with their ELF interpreter (PT_INTERP).
 
 import { Errno } from '../abi/errno.js';
 import { MAP_FIXED, MAP_GROWSDOWN, MAP_PRIVATE, MemoryManager, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_TOP, pageAlignUp } from '../mm/mm.js';
 import { ElfError, ET_DYN, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR, parseElf, type ElfImage } from './elf.js';
 import { setU64 } from '../abi/bytes.js';
 
-/** Where a static-pie (ET_DYN) program is placed, as Linux does with randomisation off. */
+/** Where a PIE or static-pie (ET_DYN) program is placed, as Linux does with randomisation off. */
 const PIE_BASE = 0x555555554000;
 const STACK_SIZE = 8 << 20;
 
@@ -40,19 +41,76 @@ function protOf(flags: number): number {
   return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
 }
 
-/** Maps the program's segments into `mm`. Throws LoadError. */
-export function loadProgram(mm: MemoryManager, file: Uint8Array, args: ExecArgs): LoadedProgram {
-  let image: ElfImage;
+/** Parses an ELF file, as a LoadError (ENOEXEC) when it is not a program this loader can run. */
+export function parseProgram(file: Uint8Array, what = 'program'): ElfImage {
   try {
-    image = parseElf(file);
+    return parseElf(file);
   } catch (e) {
-    if (e instanceof ElfError) throw new LoadError(e.message, Errno.ENOEXEC);
+    if (e instanceof ElfError) throw new LoadError(what === 'program' ? e.message : `${what}: ${e.message}`, Errno.ENOEXEC);
     throw e;
   }
-  if (image.interp !== null) {
-    throw new LoadError(`dynamically linked programs (interpreter ${image.interp}) are not supported yet`, Errno.ENOEXEC);
-  }
+}
+
+/**
+ * Maps the program's segments into `mm` and builds its stack. A dynamically linked program
+ * (PT_INTERP) needs `interp`, the interpreter's file: it is mapped too, gets control first and
+ * finds the program through AT_PHDR, AT_ENTRY and its own address in AT_BASE. Throws LoadError.
+ */
+export function loadProgram(mm: MemoryManager, file: Uint8Array, args: ExecArgs, interp: Uint8Array | null = null): LoadedProgram {
+  const image = parseProgram(file);
+  if (image.interp !== null && interp === null) throw new LoadError(`no interpreter given for ${image.interp}`, Errno.ENOEXEC);
   const bias = image.type === ET_DYN ? PIE_BASE : 0;
+  const maxEnd = mapSegments(mm, image, file, bias);
+  mm.brkStart = mm.brkEnd = pageAlignUp(maxEnd);
+
+  let entry = image.entry + bias;
+  let base = 0;
+  if (image.interp !== null && interp !== null) {
+    const ld = parseProgram(interp, `interpreter ${image.interp}`);
+    if (ld.interp !== null) throw new LoadError(`interpreter ${image.interp} wants an interpreter itself`, Errno.ELIBBAD);
+    if (ld.type !== ET_DYN) throw new LoadError(`interpreter ${image.interp} is not position-independent`, Errno.ELIBBAD);
+    // Placed where mmap would put it (below the mmap area's top), as Linux does.
+    const span = loadSpan(ld);
+    base = mm.mmap(0, span, PROT_READ, MAP_PRIVATE);
+    if (base < 0) throw new LoadError(`cannot map interpreter ${image.interp}: out of memory`, -base);
+    mm.munmap(base, span);
+    base -= Math.floor(Math.min(...ld.phdrs.filter((p) => p.type === PT_LOAD).map((p) => p.vaddr)) / 4096) * 4096;
+    mapSegments(mm, ld, interp, base);
+    entry = ld.entry + base;
+  }
+
+  // The program headers' address: PT_PHDR, else inside the first segment that maps them.
+  let phdrAddr = 0;
+  const pt = image.phdrs.find((p) => p.type === PT_PHDR);
+  if (pt) phdrAddr = pt.vaddr + bias;
+  else {
+    const holder = image.phdrs.find((p) => p.type === PT_LOAD && p.offset <= image.phoff && image.phoff < p.offset + p.filesz);
+    if (holder) phdrAddr = holder.vaddr + bias + (image.phoff - holder.offset);
+  }
+
+  const stackBase = STACK_TOP - STACK_SIZE;
+  const r = mm.mmap(stackBase, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_GROWSDOWN, '[stack]');
+  if (r < 0) throw new LoadError('cannot map the stack: out of memory', -r);
+  const sp = buildStack(mm, args, [
+    [Auxv.AT_PHDR, phdrAddr], [Auxv.AT_PHENT, 56], [Auxv.AT_PHNUM, image.phnum], [Auxv.AT_PAGESZ, 4096],
+    [Auxv.AT_BASE, base], [Auxv.AT_FLAGS, 0], [Auxv.AT_ENTRY, image.entry + bias],
+    [Auxv.AT_UID, args.uid], [Auxv.AT_EUID, args.euid], [Auxv.AT_GID, args.gid], [Auxv.AT_EGID, args.egid],
+    [Auxv.AT_SECURE, 0], [Auxv.AT_CLKTCK, 100], [Auxv.AT_HWCAP, args.hwcap], [Auxv.AT_HWCAP2, 0],
+    [Auxv.AT_MINSIGSTKSZ, 2048],
+  ]);
+  return { entry, sp, image };
+}
+
+/** The bytes an image's PT_LOAD segments span, page-aligned. */
+function loadSpan(image: ElfImage): number {
+  const loads = image.phdrs.filter((p) => p.type === PT_LOAD);
+  if (loads.length === 0) throw new LoadError('no PT_LOAD segment', Errno.ELIBBAD);
+  const lo = Math.floor(Math.min(...loads.map((p) => p.vaddr)) / 4096) * 4096;
+  return pageAlignUp(Math.max(...loads.map((p) => p.vaddr + p.memsz))) - lo;
+}
+
+/** Maps an image's PT_LOAD segments at `bias` and copies their contents; returns the end of the highest. */
+function mapSegments(mm: MemoryManager, image: ElfImage, file: Uint8Array, bias: number): number {
   const loads = image.phdrs.filter((p) => p.type === PT_LOAD).sort((a, b) => a.vaddr - b.vaddr);
   let mappedEnd = 0;
   let maxEnd = 0;
@@ -78,28 +136,7 @@ export function loadProgram(mm: MemoryManager, file: Uint8Array, args: ExecArgs)
     mappedEnd = Math.max(mappedEnd, end);
     maxEnd = Math.max(maxEnd, vaddr + ph.memsz);
   }
-  mm.brkStart = mm.brkEnd = pageAlignUp(maxEnd);
-
-  // The program headers' address: PT_PHDR, else inside the first segment that maps them.
-  let phdrAddr = 0;
-  const pt = image.phdrs.find((p) => p.type === PT_PHDR);
-  if (pt) phdrAddr = pt.vaddr + bias;
-  else {
-    const holder = loads.find((p) => p.offset <= image.phoff && image.phoff < p.offset + p.filesz);
-    if (holder) phdrAddr = holder.vaddr + bias + (image.phoff - holder.offset);
-  }
-
-  const stackBase = STACK_TOP - STACK_SIZE;
-  const r = mm.mmap(stackBase, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_GROWSDOWN, '[stack]');
-  if (r < 0) throw new LoadError('cannot map the stack: out of memory', -r);
-  const sp = buildStack(mm, args, [
-    [Auxv.AT_PHDR, phdrAddr], [Auxv.AT_PHENT, 56], [Auxv.AT_PHNUM, image.phnum], [Auxv.AT_PAGESZ, 4096],
-    [Auxv.AT_BASE, 0], [Auxv.AT_FLAGS, 0], [Auxv.AT_ENTRY, image.entry + bias],
-    [Auxv.AT_UID, args.uid], [Auxv.AT_EUID, args.euid], [Auxv.AT_GID, args.gid], [Auxv.AT_EGID, args.egid],
-    [Auxv.AT_SECURE, 0], [Auxv.AT_CLKTCK, 100], [Auxv.AT_HWCAP, args.hwcap], [Auxv.AT_HWCAP2, 0],
-    [Auxv.AT_MINSIGSTKSZ, 2048],
-  ]);
-  return { entry: image.entry + bias, sp, image };
+  return maxEnd;
 }
 
 /**

@@ -48,6 +48,14 @@ async function statPath(t: Task, k: Kernel, path: string, follow: boolean): Prom
   return k.host.fs.stat(path, follow);
 }
 
+/** The attributes of a path argument (relative to the cwd), or -errno: for calls that only need
+ *  their target to exist (the xattr calls). */
+export async function statPathArg(t: Task, k: Kernel, pathAddr: number, follow: boolean): Promise<Stat | number> {
+  const path = pathArg(t, AT_FDCWD, pathAddr);
+  if (typeof path === 'number') return path;
+  return statPath(t, k, path, follow);
+}
+
 /** fstatat's target: a path, or the fd itself with AT_EMPTY_PATH. */
 async function statAt(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number): Promise<Stat | number> {
   const p = readPath(t, pathAddr);

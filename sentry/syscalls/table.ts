@@ -4,6 +4,7 @@
 import type { SyscallHandler, SyscallRow } from './handler.js';
 import { SYSCALL_NAMES } from './names.js';
 import * as file from './sys_file.js';
+import * as futex from './sys_futex.js';
 import * as identity from './sys_identity.js';
 import * as mmap from './sys_mmap.js';
 import * as poll from './sys_poll.js';
@@ -12,6 +13,7 @@ import * as rw from './sys_read_write.js';
 import * as signal from './sys_signal.js';
 import * as thread from './sys_thread.js';
 import * as time from './sys_time.js';
+import * as xattr from './sys_xattr.js';
 
 /** name -> [handler, argument kinds] (kinds: see handler.ts). */
 const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
@@ -32,12 +34,17 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   prlimit64: [thread.sys_prlimit64, 'ddpp'], getrlimit: [thread.sys_getrlimit, 'dp'], setrlimit: [thread.sys_setrlimit, 'dp'],
   sched_getaffinity: [thread.sys_sched_getaffinity, 'dup'], prctl: [thread.sys_prctl, 'dxxxx'], sched_yield: [thread.sys_sched_yield, ''],
   getuid: [identity.sys_getuid, ''], geteuid: [identity.sys_geteuid, ''], getgid: [identity.sys_getgid, ''],
-  getegid: [identity.sys_getegid, ''], uname: [identity.sys_uname, 'p'],
+  getegid: [identity.sys_getegid, ''], uname: [identity.sys_uname, 'p'], sysinfo: [identity.sys_sysinfo, 'p'],
   clock_gettime: [time.sys_clock_gettime, 'dp'], clock_getres: [time.sys_clock_getres, 'dp'],
   gettimeofday: [time.sys_gettimeofday, 'pp'], time: [time.sys_time, 'p'], nanosleep: [time.sys_nanosleep, 'pp'],
   clock_nanosleep: [time.sys_clock_nanosleep, 'ddpp'],
   rt_sigaction: [signal.sys_rt_sigaction, 'dppu'], rt_sigprocmask: [signal.sys_rt_sigprocmask, 'dppu'],
   getrandom: [random.sys_getrandom, 'pux'],
+  futex: [futex.sys_futex, 'pxdppx'],
+  getxattr: [xattr.sys_getxattr, 'sspu'], lgetxattr: [xattr.sys_lgetxattr, 'sspu'], fgetxattr: [xattr.sys_fgetxattr, 'fspu'],
+  setxattr: [xattr.sys_setxattr, 'sspux'], lsetxattr: [xattr.sys_lsetxattr, 'sspux'], fsetxattr: [xattr.sys_fsetxattr, 'fspux'],
+  listxattr: [xattr.sys_listxattr, 'spu'], llistxattr: [xattr.sys_llistxattr, 'spu'], flistxattr: [xattr.sys_flistxattr, 'fpu'],
+  removexattr: [xattr.sys_removexattr, 'ss'], lremovexattr: [xattr.sys_lremovexattr, 'ss'], fremovexattr: [xattr.sys_fremovexattr, 'fs'],
   poll: [poll.sys_poll, 'pud'], ppoll: [poll.sys_ppoll, 'pupp'],
 };
 
