@@ -1,6 +1,6 @@
 // What the Sentry needs from its host, as interfaces: clocks, randomness, the debug log, host
-// stdio and (until the Gofer exists) read-only host files. The Node implementations live in
-// sentry/node/; tests can supply fakes.
+// stdio and the host's files, read-only, which runts serves through the Gofer
+// (sentry/vfs/gofer_fs.ts). The Node implementations live in sentry/node/; tests supply fakes.
 
 import type { Dirent } from './vfs/file.js';
 import type { Stat, Timespec } from './vfs/stat.js';
@@ -28,7 +28,7 @@ export interface HostFile {
   close(): void;
 }
 
-/** Read-only access to host files by absolute path (moves behind the Gofer in the next issue). */
+/** Read-only access to host files by absolute path inside the sandbox (GoferFs resolves it). */
 export interface HostFs {
   open(path: string, directory: boolean): Promise<HostFile | number>;
   stat(path: string, followSymlinks: boolean): Promise<Stat | number>;

@@ -1,18 +1,29 @@
 // `runts do`: run one program in a foreground sandbox, like `runsc do`: host cwd and environment,
 // host uid/gid, the guest as PID 1, stdio passed through, the exit status passed back.
 
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { GoferClient } from '../../gofer/client.js';
 import { KvmPlatform } from '../../platform/kvm/kvm_platform.js';
 import { cpuidFeatures } from '../../platform/cpu_features.js';
+import type { Host, HostFs } from '../../sentry/host.js';
 import { Kernel, LoadError } from '../../sentry/kernel/kernel.js';
 import { createNodeHost } from '../../sentry/node/host.js';
+import { SocketTransport } from '../../sentry/node/gofer_transport.js';
+import { GoferFs } from '../../sentry/vfs/gofer_fs.js';
+import { S_IFMT, S_IFREG } from '../../sentry/vfs/stat.js';
+import { GoferProcess, describeExit } from '../gofer_process.js';
 import { parseSize } from '../size.js';
 
 export const DEFAULT_MEMORY = '2g';
 const MAX_MEMORY = 4 * 1024 ** 3;
+/** The largest program file read into the sandbox. */
+const MAX_PROGRAM = 256 << 20;
+/** After the Gofer dies, how long a guest may go on (seeing EIO) before the sandbox is killed. */
+const GOFER_DEATH_GRACE_MS = 2000;
+const SIGKILL = 9;
+const X_OK = 1;
 
 interface DoOptions {
   platform: string;
@@ -22,63 +33,127 @@ interface DoOptions {
   memory: string;
 }
 
-/** Finds `prog` as a shell would: a path if it has a slash, else the first executable on PATH. */
-export function findProgram(prog: string, path = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'): string | null {
-  const isExec = (p: string) => {
-    try { return statSync(p).isFile() && (accessSync(p, constants.X_OK), true); } catch { return false; }
+/**
+ * Finds `prog` in the sandbox's files as a shell would: a path if it has a slash (relative to
+ * `cwd`), else the first executable regular file on PATH.
+ */
+export async function findProgram(fs: HostFs, prog: string, cwd: string, path = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'): Promise<string | null> {
+  const isExec = async (p: string) => {
+    const st = await fs.stat(p, true);
+    return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFREG && (await fs.access(p, X_OK)) === 0;
   };
-  if (prog.includes('/')) return isExec(prog) ? resolve(prog) : null;
+  if (prog.includes('/')) { const p = resolve(cwd, prog); return (await isExec(p)) ? p : null; }
   for (const dir of path.split(delimiter)) {
     const p = join(dir || '.', prog);
-    if (isExec(p)) return isAbsolute(p) ? p : resolve(p);
+    const abs = isAbsolute(p) ? p : resolve(cwd, p);
+    if (await isExec(abs)) return abs;
   }
   return null;
 }
 
+/** Reads a whole file from the sandbox's files; an error message on failure. */
+async function readProgram(fs: HostFs, path: string): Promise<Uint8Array | string> {
+  const f = await fs.open(path, false);
+  if (typeof f === 'number') return `cannot open: errno ${-f}`;
+  try {
+    if (f.stat.size > MAX_PROGRAM) return `too large (${f.stat.size} bytes)`;
+    const buf = new Uint8Array(f.stat.size);
+    let off = 0;
+    while (off < buf.length) {
+      const n = await f.read(buf.subarray(off), off);
+      if (n < 0) return `cannot read: errno ${-n}`;
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off);
+  } finally { f.close(); }
+}
+
 export async function runDo(argv: string[], opts: DoOptions): Promise<number> {
-  const [prog] = argv;
-  const path = findProgram(prog);
-  if (!path) {
-    // As a shell: a named file that exists but cannot be run is 126, a missing one 127.
-    const exists = prog.includes('/') && (() => { try { return statSync(prog).isFile(); } catch { return false; } })();
-    process.stderr.write(`runts: ${prog}: ${exists ? 'Permission denied' : prog.includes('/') ? 'No such file or directory' : 'command not found'}\n`);
-    return exists ? 126 : 127;
-  }
   const memory = parseSize(opts.memory);
   if (memory < 16 << 20 || memory > MAX_MEMORY) throw new Error(`--memory must be between 16m and 4g, not ${opts.memory}`);
   if (opts.platform !== 'kvm') throw new Error(`unknown platform '${opts.platform}' (this build has: kvm)`);
 
-  const debugLog = opts.debugLog ?? (opts.debug || opts.strace ? 'stderr' : null);
-  const host = createNodeHost({ debugLog });
-  const platform = new KvmPlatform(Math.floor(memory / 4096) * 4096);
-  const kernel = new Kernel(platform, host, { strace: !!opts.strace, hwcap: cpuidFeatures().edx });
-
-  let file: Uint8Array;
-  try { file = readFileSync(path); } catch (e) {
-    process.stderr.write(`runts: ${prog}: ${(e as Error).message}\n`);
-    return 126;
-  }
-  const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-  const uid = process.getuid?.() ?? 0, gid = process.getgid?.() ?? 0;
-  let init;
+  // Every host file reaches the sandbox through the Gofer, serving the host root read-only.
+  const gofer = new GoferProcess(['root=/:ro'], opts.debugLog);
   try {
-    init = await kernel.createInit(file, path, argv, env, process.cwd(), { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid });
-  } catch (e) {
-    if (e instanceof LoadError) {
-      process.stderr.write(`runts: ${prog}: cannot execute: ${e.message}\n`);
+    return await runWithGofer(argv, opts, memory, gofer);
+  } finally {
+    await gofer.stop();
+  }
+}
+
+async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gofer: GoferProcess): Promise<number> {
+  const [prog] = argv;
+  const debugLog = opts.debugLog ?? (opts.debug || opts.strace ? 'stderr' : null);
+  let host: Host | undefined;
+  const log = (m: string) => host?.log(m);
+  const client = new GoferClient(new SocketTransport(gofer.socket, log), log);
+  // gVisor treats a Gofer crash as fatal: file calls fail with EIO at once, the guest gets a
+  // moment to notice and report it, then the sandbox is killed. Never a hang.
+  let kernel: Kernel | undefined;
+  let goferDied = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  gofer.onUnexpectedExit((e) => {
+    goferDied = true;
+    process.stderr.write(`runts: the Gofer (pid ${e.pid}) exited unexpectedly (${describeExit(e)}): file access fails with EIO\n`);
+    client.close();
+    killTimer = setTimeout(() => kernel?.hostSignal(SIGKILL), GOFER_DEATH_GRACE_MS);
+    killTimer.unref(); // reported after the guest already ended: nothing left to wait for
+  });
+  try {
+    const uid = process.getuid?.() ?? 0, gid = process.getgid?.() ?? 0;
+    const groups = process.getgroups?.() ?? [];
+    const fs = await GoferFs.mount(client, 'root', () => ({ uid, gid, groups }));
+    if (typeof fs === 'number') {
+      process.stderr.write(`runts: cannot attach to the Gofer (pid ${gofer.pid}): errno ${-fs}\n`);
+      return 125;
+    }
+    host = createNodeHost({ debugLog, fs });
+
+    const cwd = process.cwd();
+    const path = await findProgram(fs, prog, cwd);
+    if (!path) {
+      // As a shell: a named file that exists but cannot be run is 126, a missing one 127.
+      const st = prog.includes('/') ? await fs.stat(resolve(cwd, prog), true) : -1;
+      const exists = typeof st !== 'number' && (st.mode & S_IFMT) === S_IFREG;
+      process.stderr.write(`runts: ${prog}: ${exists ? 'Permission denied' : prog.includes('/') ? 'No such file or directory' : 'command not found'}\n`);
+      return exists ? 126 : 127;
+    }
+    const file = await readProgram(fs, path);
+    if (typeof file === 'string') {
+      process.stderr.write(`runts: ${prog}: ${file}\n`);
       return 126;
     }
-    throw e;
-  }
 
-  const forward = (sig: NodeJS.Signals, n: number) => { const h = () => kernel.hostSignal(n); process.on(sig, h); return () => process.off(sig, h); };
-  const unforward = [forward('SIGINT', 2), forward('SIGTERM', 15), forward('SIGHUP', 1), forward('SIGQUIT', 3)];
-  try {
-    await kernel.runTask(init);
+    const platform = new KvmPlatform(Math.floor(memory / 4096) * 4096);
+    kernel = new Kernel(platform, host, { strace: !!opts.strace, hwcap: cpuidFeatures().edx });
+    const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+    let init;
+    try {
+      init = await kernel.createInit(file, path, argv, env, cwd, { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid });
+    } catch (e) {
+      if (e instanceof LoadError) {
+        process.stderr.write(`runts: ${prog}: cannot execute: ${e.message}\n`);
+        return 126;
+      }
+      throw e;
+    }
+
+    const k = kernel;
+    const forward = (sig: NodeJS.Signals, n: number) => { const h = () => k.hostSignal(n); process.on(sig, h); return () => process.off(sig, h); };
+    const unforward = [forward('SIGINT', 2), forward('SIGTERM', 15), forward('SIGHUP', 1), forward('SIGQUIT', 3)];
+    try {
+      await k.runTask(init);
+    } finally {
+      unforward.forEach((f) => f());
+    }
+    const status = init.tg.exitStatus ?? 0;
+    // A sandbox that lost its files did not run as asked, whatever the guest made of it.
+    return goferDied && status === 0 ? 1 : status;
   } finally {
-    unforward.forEach((f) => f());
+    clearTimeout(killTimer);
   }
-  return init.tg.exitStatus ?? 0;
 }
 
 export function registerDo(program: Command): void {

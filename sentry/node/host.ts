@@ -1,24 +1,33 @@
-// The Node.js implementation of the Sentry's Host: clocks, randomness, the debug log, stdio and
-// read-only host files.
+// The Node.js implementation of the Sentry's Host: clocks, randomness, the debug log and stdio.
+// Host files come from the caller (a GoferFs): the Sentry opens no host file itself.
 
 import { randomFillSync } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { Host } from '../host.js';
-import { NodeHostFs } from './host_fs.js';
+import type { Host, HostFs } from '../host.js';
 import { NodeHostStream } from './stdio.js';
 
 export interface NodeHostOptions {
   /** Where the Sentry's log goes: a file path, 'stderr', or null to drop it. */
   debugLog: string | null;
+  /** The sandbox's files (the Gofer's root mount). */
+  fs: HostFs;
 }
 
 export function createNodeHost(opts: NodeHostOptions): Host {
   const start = process.hrtime.bigint();
   const realStartNs = BigInt(Date.now()) * 1_000_000n;
+  // The log file is opened once, on the first line (not once per line: --strace writes many).
+  let logFd: number | undefined;
+  const toFile = (path: string) => (line: string) => {
+    try {
+      logFd ??= openSync(path, 'a');
+      writeSync(logFd, `${new Date().toISOString()} ${line}\n`);
+    } catch { /* a failing log must not take the sandbox down */ }
+  };
   const log = opts.debugLog === null ? () => undefined
     : opts.debugLog === 'stderr' ? (line: string) => process.stderr.write(`tsvisor: ${line}\n`)
-      : (line: string) => appendFileSync(opts.debugLog!, `${new Date().toISOString()} ${line}\n`);
+      : toFile(opts.debugLog);
   const split = (ns: bigint) => ({ sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) });
   return {
     clock: {
@@ -28,7 +37,7 @@ export function createNodeHost(opts: NodeHostOptions): Host {
     randomBytes: (n) => randomFillSync(new Uint8Array(n)),
     log,
     stdio: [new NodeHostStream(0), new NodeHostStream(1), new NodeHostStream(2)],
-    fs: new NodeHostFs(),
+    fs: opts.fs,
     hostname: hostname(),
     yield: () => new Promise((r) => setImmediate(r)),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

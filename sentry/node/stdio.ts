@@ -7,7 +7,7 @@ import { isatty } from 'node:tty';
 import { Errno } from '../abi/errno.js';
 import type { HostStream } from '../host.js';
 import type { Stat } from '../vfs/stat.js';
-import { hostErrno, toStat } from './host_fs.js';
+import { hostErrno, toStat } from './host_errno.js';
 
 const RETRY_MS = 2;
 

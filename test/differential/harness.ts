@@ -35,8 +35,10 @@ export const buildDir: string = path.join(repoRoot, 'test', 'build');
 /** The guest C program corpus and its input files. */
 export const corpusDir: string = path.join(repoRoot, 'test', 'guest', 'corpus');
 export const corpusInputsDir: string = path.join(corpusDir, 'inputs');
-/** The sandbox CLI (`runts`) as built by `npm run build`. */
-export const sandboxCli: string = path.join(repoRoot, 'dist', 'container-runtime', 'main.js');
+/** The sandbox CLI (`runts`) as built by `npm run build`; TSVISOR_CLI points at another build. */
+export const sandboxCli: string = process.env.TSVISOR_CLI
+  ? path.resolve(process.env.TSVISOR_CLI)
+  : path.join(repoRoot, 'dist', 'container-runtime', 'main.js');
 
 // ---------------------------------------------------------------------------------------------
 // Compilers

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import t from 'tap';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const cli = join(root, 'dist', 'container-runtime', 'main.js');
+// TSVISOR_CLI tests another build of runts (e.g. one made with `tsc --outDir`).
+const cli = process.env.TSVISOR_CLI ?? join(root, 'dist', 'container-runtime', 'main.js');
 const src = join(root, 'test', 'guest', 'freestanding');
 const out = mkdtempSync(join(tmpdir(), 'runts-do-'));
 
