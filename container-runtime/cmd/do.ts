@@ -9,6 +9,8 @@ import { KvmPlatform } from '../../platform/kvm/kvm_platform.js';
 import { cpuidFeatures } from '../../platform/cpu_features.js';
 import type { Host, HostFs } from '../../sentry/host.js';
 import { Kernel, LoadError } from '../../sentry/kernel/kernel.js';
+import { initialCredentials } from '../../sentry/kernel/task.js';
+import { buildSandboxTree } from '../../sentry/vfs/sandbox_tree.js';
 import { createNodeHost } from '../../sentry/node/host.js';
 import { SocketTransport } from '../../sentry/node/gofer_transport.js';
 import { GoferFs } from '../../sentry/vfs/gofer_fs.js';
@@ -126,12 +128,17 @@ async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gof
       return 126;
     }
 
+    const mounts = await buildSandboxTree({ host: fs, now: () => host!.clock.realtime() });
+    if (typeof mounts === 'number') {
+      process.stderr.write(`runts: cannot build the sandbox's file tree: errno ${-mounts}\n`);
+      return 125;
+    }
     const platform = new KvmPlatform(Math.floor(memory / 4096) * 4096);
-    kernel = new Kernel(platform, host, { strace: !!opts.strace, hwcap: cpuidFeatures().edx });
+    kernel = new Kernel(platform, host, { strace: !!opts.strace, hwcap: cpuidFeatures().edx, mounts });
     const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
     let init;
     try {
-      init = await kernel.createInit(file, path, argv, env, cwd, { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid });
+      init = await kernel.createInit(file, path, argv, env, cwd, initialCredentials(uid, gid, groups));
     } catch (e) {
       if (e instanceof LoadError) {
         process.stderr.write(`runts: ${prog}: cannot execute: ${e.message}\n`);

@@ -16,7 +16,10 @@ import { FdTable } from '../vfs/fd_table.js';
 import { S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { O_RDONLY, O_WRONLY } from '../vfs/file.js';
 import { StreamFile } from '../vfs/stream_file.js';
-import { FsContext, SignalHandlers, Task, ThreadGroup, type Credentials } from './task.js';
+import { FsContext, fsCreds, SignalHandlers, Task, ThreadGroup, type Credentials } from './task.js';
+import type { Location, MountNamespace } from '../vfs/dentry.js';
+import { AT_FDCWD } from '../vfs/path.js';
+import { lookupAt, openAt, type Caller } from '../vfs/vfs.js';
 
 export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11;
 
@@ -30,6 +33,8 @@ export interface KernelOptions {
   strace: boolean;
   /** Advertised by AT_HWCAP: CPUID.1:EDX. */
   hwcap: number;
+  /** The sandbox's file tree (built by runts: the root overlay, /dev, /proc, volumes). */
+  mounts: MountNamespace;
 }
 
 export class Kernel {
@@ -63,13 +68,13 @@ export class Kernel {
     return new MemoryManager(this.platform.newAddressSpace(), this.frames, this.platform.memory, this.commitPool);
   }
 
+  /** The root of the sandbox's file tree. */
+  get rootLocation(): Location { return this.options.mounts.rootLocation; }
+
   /**
-   * Creates PID 1 running `file` (already read) with host stdio on fds 0-2.
-   * Throws LoadError when the program cannot be loaded.
-   */
-  /**
-   * Creates the first task from an ELF file; a dynamically linked program's interpreter is read
-   * from the sandbox's root. Throws LoadError when the program cannot run.
+   * Creates PID 1 from an ELF file (already read), with host stdio on fds 0-2 and `cwd` as its
+   * working directory (the root when the sandbox has no such directory). A dynamically linked
+   * program's interpreter is read from the sandbox's files. Throws LoadError when it cannot run.
    */
   async createInit(file: Uint8Array, execPath: string, argv: string[], envp: string[], cwd: string, creds: Credentials): Promise<Task> {
     const enc = new TextEncoder();
@@ -83,7 +88,7 @@ export class Kernel {
       hwcap: this.options.hwcap,
     };
     const interpPath = parseProgram(file).interp;
-    const interp = interpPath === null ? null : await this.readExecutable(interpPath);
+    const interp = interpPath === null ? null : await this.readExecutable(interpPath, creds);
     let loaded;
     try {
       loaded = loadProgram(mm, file, args, interp);
@@ -100,7 +105,13 @@ export class Kernel {
     const tid = this.nextTid++;
     const tg = new ThreadGroup(tid, 0, creds, new SignalHandlers());
     tg.comm = execPath.split('/').pop()!.slice(0, 15);
-    const t = new Task(tid, tg, mm, fds, new FsContext(cwd), this.platform.newContext());
+    const root = this.rootLocation;
+    let cwdLoc = await lookupAt(this.caller(root, root, creds), AT_FDCWD, cwd, true);
+    if (typeof cwdLoc === 'number' || !cwdLoc.dentry.inode.isDir) {
+      this.log(`warning: the working directory ${cwd} is not a directory in the sandbox: using /`);
+      cwdLoc = root;
+    }
+    const t = new Task(tid, tg, mm, fds, new FsContext(root, cwdLoc), this.platform.newContext());
     t.regs.reset();
     t.regs.rip = loaded.entry;
     t.regs.setNumber(Gpr.RSP, loaded.sp);
@@ -149,13 +160,21 @@ export class Kernel {
     }
   }
 
+  /** A VFS caller for kernel-side file access (exec) on behalf of `creds`. */
+  private caller(root: Location, cwd: Location, creds: Credentials): Caller {
+    return { root, cwd, umask: 0o022, creds: fsCreds(creds), fdLocation: () => undefined, fdFile: () => undefined };
+  }
+
   /** Reads a whole executable (an ELF interpreter) from the sandbox's files; throws LoadError. */
-  private async readExecutable(path: string): Promise<Uint8Array> {
-    const f = await this.host.fs.open(path, false);
+  private async readExecutable(path: string, creds: Credentials): Promise<Uint8Array> {
+    const root = this.rootLocation;
+    const f = await openAt(this.caller(root, root, creds), AT_FDCWD, path, O_RDONLY, 0, () => -Errno.EACCES);
     if (typeof f === 'number') throw new LoadError(`cannot open ${path}: ${errnoName(-f)}`, -f);
     try {
-      const size = f.stat.size;
-      if ((f.stat.mode & S_IFMT) !== S_IFREG) throw new LoadError(`${path} is not a regular file`, Errno.EACCES);
+      const st = await f.stat();
+      if (typeof st === 'number') throw new LoadError(`cannot stat ${path}: ${errnoName(-st)}`, -st);
+      const size = st.size;
+      if ((st.mode & S_IFMT) !== S_IFREG) throw new LoadError(`${path} is not a regular file`, Errno.EACCES);
       if (size > MAX_EXECUTABLE) throw new LoadError(`${path} is too large (${size} bytes)`, Errno.ENOEXEC);
       const buf = new Uint8Array(size);
       for (let off = 0; off < size;) {
@@ -166,7 +185,7 @@ export class Kernel {
       }
       return buf;
     } finally {
-      f.close();
+      f.release();
     }
   }
 

@@ -5,14 +5,44 @@
 
 import { RegisterFile, setPair, type Context } from '../../platform/platform.js';
 import type { MemoryManager } from '../mm/mm.js';
+import type { Location } from '../vfs/dentry.js';
 import type { FdTable } from '../vfs/fd_table.js';
+import type { FsCreds } from '../vfs/inode.js';
 
 /** cwd, root and umask (CLONE_FS shares them). */
 export class FsContext {
-  constructor(public cwd: string, public root = '/', public umask = 0o022) {}
+  constructor(public root: Location, public cwd: Location, public umask = 0o022) {}
 }
 
-export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number }
+/** A process's credentials (Linux struct cred): ids, supplementary groups, capabilities. */
+export interface Credentials {
+  uid: number; euid: number; suid: number; fsuid: number;
+  gid: number; egid: number; sgid: number; fsgid: number;
+  groups: number[];
+  /** Capability sets, bit n for capability n (all below 41, so numbers hold them). */
+  capEffective: number; capPermitted: number; capInheritable: number; capBounding: number;
+}
+
+/**
+ * The capabilities a container's root gets by default (Docker's and runsc's default set):
+ * CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW,
+ * SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP.
+ */
+export const CONTAINER_CAPS = [0, 1, 3, 4, 5, 6, 7, 8, 10, 13, 18, 27, 29, 31].reduce((s, cap) => s + 2 ** cap, 0);
+
+/** Credentials of a first process running as uid:gid (root gets the container capabilities). */
+export function initialCredentials(uid: number, gid: number, groups: number[] = []): Credentials {
+  const caps = uid === 0 ? CONTAINER_CAPS : 0;
+  return {
+    uid, euid: uid, suid: uid, fsuid: uid, gid, egid: gid, sgid: gid, fsgid: gid, groups: [...groups],
+    capEffective: caps, capPermitted: caps, capInheritable: 0, capBounding: CONTAINER_CAPS,
+  };
+}
+
+/** The part of the credentials file permission checks use. */
+export function fsCreds(c: Credentials): FsCreds {
+  return { fsuid: c.fsuid, fsgid: c.fsgid, groups: c.groups, caps: c.capEffective };
+}
 
 export interface Rlimit { cur: number; max: number }
 

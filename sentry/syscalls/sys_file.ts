@@ -1,75 +1,63 @@
-// open, openat, close, the stat family, getdents64, access, readlink, getcwd, chdir, fcntl, dup
-// (gVisor sys_file.go, sys_stat.go, sys_getdents.go).
+// open, openat, creat, close, close_range, the stat family, getdents64, access, readlink,
+// getcwd, chdir, fchdir, umask, statfs, fcntl, dup (gVisor sys_file.go, sys_stat.go,
+// sys_getdents.go). Paths go through the VFS (sentry/vfs/vfs.ts) as the calling task.
 
 import { Errno } from '../abi/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
-import { DeviceFile } from '../vfs/devices.js';
-import { O_CLOEXEC, O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, type FileDescription } from '../vfs/file.js';
-import { fdAlias, openPath } from '../vfs/open.js';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt } from '../vfs/path.js';
-import { encodeStat, encodeStatx, S_IFDIR, S_IFMT, type Stat } from '../vfs/stat.js';
+import { pathOf } from '../vfs/dentry.js';
+import { O_CLOEXEC, O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, O_CREAT, O_TRUNC, O_WRONLY, type FileDescription } from '../vfs/file.js';
+import type { StatFs } from '../vfs/inode.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from '../vfs/path.js';
+import { openSpecial, type SpecialHost } from '../vfs/special.js';
+import { encodeStat, encodeStatx, type Stat } from '../vfs/stat.js';
+import { accessAt, chdirTo, lookupAt, openAt, readlinkAt, statAt, statfsLoc } from '../vfs/vfs.js';
 import type { SyscallResult } from './handler.js';
-import { copyOut, readPath } from './memory_io.js';
+import { copyOut } from './memory_io.js';
 import { setU64 } from '../abi/bytes.js';
+import { callerOf, pathArg, realCreds } from './vfs_caller.js';
 
 const enc = new TextEncoder();
 
-/** Reads a path argument and resolves it against dirfd; -errno on failure. */
-function pathArg(t: Task, dirfd: number, addr: number): string | number {
-  const p = readPath(t, addr);
-  if (p === null) return -Errno.EFAULT;
-  if (p === undefined) return -Errno.ENAMETOOLONG;
-  return resolveAt(t, dirfd, p);
+export function specialHost(k: Kernel): SpecialHost {
+  return { randomBytes: (n) => k.host.randomBytes(n), logOnce: (key, line) => k.logOnce(key, line) };
 }
 
-async function doOpen(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number): Promise<number> {
-  const path = pathArg(t, dirfd, pathAddr);
+async function doOpen(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): Promise<number> {
+  const path = pathArg(t, pathAddr);
   if (typeof path === 'number') return path;
-  const f = await openPath(t, k.host, path, flags);
+  const f = await openAt(callerOf(t), dirfd, path, flags, mode, (loc, st, fl) => openSpecial(specialHost(k), loc, st, fl));
   if (typeof f === 'number') return f;
   return t.fds.add(f, (flags & O_CLOEXEC) !== 0);
 }
 
-export function sys_open(t: Task, k: Kernel): SyscallResult { return doOpen(t, k, AT_FDCWD, t.arg(0), t.argInt(1)); }
-export function sys_openat(t: Task, k: Kernel): SyscallResult { return doOpen(t, k, t.argInt(0), t.arg(1), t.argInt(2)); }
+export function sys_open(t: Task, k: Kernel): SyscallResult { return doOpen(t, k, AT_FDCWD, t.arg(0), t.argInt(1), t.argInt(2)); }
+export function sys_openat(t: Task, k: Kernel): SyscallResult { return doOpen(t, k, t.argInt(0), t.arg(1), t.argInt(2), t.argInt(3)); }
+export function sys_creat(t: Task, k: Kernel): SyscallResult { return doOpen(t, k, AT_FDCWD, t.arg(0), O_CREAT | O_WRONLY | O_TRUNC, t.argInt(1)); }
 
 export function sys_close(t: Task): SyscallResult { return t.fds.close(t.argInt(0)); }
 
+const CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4;
+
+/** close_range: the fd table is per process until clone exists, so UNSHARE has nothing to do. */
+export function sys_close_range(t: Task): SyscallResult {
+  const first = t.arg(0), last = t.arg(1), flags = t.argInt(2);
+  if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last) return -Errno.EINVAL;
+  for (const fd of t.fds.fds()) {
+    if (fd < first || fd > last) continue;
+    if (flags & CLOSE_RANGE_CLOEXEC) t.fds.setCloexec(fd, true);
+    else t.fds.close(fd);
+  }
+  return 0;
+}
+
 // --- stat ------------------------------------------------------------------------------------
 
-/** Attributes of a path (following symlinks unless told not to), or -errno. */
-async function statPath(t: Task, k: Kernel, path: string, follow: boolean): Promise<Stat | number> {
-  const dev = DeviceFile.byPath(path);
-  if (dev) return new DeviceFile(dev, 0, () => new Uint8Array(0)).stat();
-  const alias = fdAlias(t, path);
-  if (alias === null) return -Errno.ENOENT;
-  if (alias) return alias.stat();
-  return k.host.fs.stat(path, follow);
-}
-
-/** The attributes of a path argument (relative to the cwd), or -errno: for calls that only need
- *  their target to exist (the xattr calls). */
-export async function statPathArg(t: Task, k: Kernel, pathAddr: number, follow: boolean): Promise<Stat | number> {
-  const path = pathArg(t, AT_FDCWD, pathAddr);
+async function statArg(t: Task, dirfd: number, pathAddr: number, flags: number): Promise<Stat | number> {
+  const path = pathArg(t, pathAddr);
   if (typeof path === 'number') return path;
-  return statPath(t, k, path, follow);
-}
-
-/** fstatat's target: a path, or the fd itself with AT_EMPTY_PATH. */
-async function statAt(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number): Promise<Stat | number> {
-  const p = readPath(t, pathAddr);
-  if (p === null) return -Errno.EFAULT;
-  if (p === undefined) return -Errno.ENAMETOOLONG;
-  if (p === '' && (flags & AT_EMPTY_PATH)) {
-    const f = dirfd === AT_FDCWD ? null : t.fds.get(dirfd);
-    if (dirfd === AT_FDCWD) return statPath(t, k, t.fs.cwd, true);
-    if (!f) return -Errno.EBADF;
-    return f.stat();
-  }
-  const path = resolveAt(t, dirfd, p);
-  if (typeof path === 'number') return path;
-  return statPath(t, k, path, !(flags & AT_SYMLINK_NOFOLLOW));
+  if (path === '' && !(flags & AT_EMPTY_PATH)) return -Errno.ENOENT;
+  return statAt(callerOf(t), dirfd, path, flags);
 }
 
 function putStat(t: Task, addr: number, st: Stat | number, encode: (s: Stat) => Uint8Array): number {
@@ -82,21 +70,55 @@ export async function sys_fstat(t: Task): Promise<number> {
   if (!f) return -Errno.EBADF;
   return putStat(t, t.arg(1), await f.stat(), encodeStat);
 }
-export async function sys_stat(t: Task, k: Kernel): Promise<number> {
-  return putStat(t, t.arg(1), await statAt(t, k, AT_FDCWD, t.arg(0), 0), encodeStat);
+export async function sys_stat(t: Task): Promise<number> {
+  return putStat(t, t.arg(1), await statArg(t, AT_FDCWD, t.arg(0), 0), encodeStat);
 }
-export async function sys_lstat(t: Task, k: Kernel): Promise<number> {
-  return putStat(t, t.arg(1), await statAt(t, k, AT_FDCWD, t.arg(0), AT_SYMLINK_NOFOLLOW), encodeStat);
+export async function sys_lstat(t: Task): Promise<number> {
+  return putStat(t, t.arg(1), await statArg(t, AT_FDCWD, t.arg(0), AT_SYMLINK_NOFOLLOW), encodeStat);
 }
-export async function sys_newfstatat(t: Task, k: Kernel): Promise<number> {
+export async function sys_newfstatat(t: Task): Promise<number> {
   const flags = t.argInt(3);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -Errno.EINVAL;
-  return putStat(t, t.arg(2), await statAt(t, k, t.argInt(0), t.arg(1), flags), encodeStat);
+  return putStat(t, t.arg(2), await statArg(t, t.argInt(0), t.arg(1), flags), encodeStat);
 }
-export async function sys_statx(t: Task, k: Kernel): Promise<number> {
+export async function sys_statx(t: Task): Promise<number> {
   const flags = t.argInt(2);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000)) return -Errno.EINVAL;
-  return putStat(t, t.arg(4), await statAt(t, k, t.argInt(0), t.arg(1), flags), encodeStatx);
+  return putStat(t, t.arg(4), await statArg(t, t.argInt(0), t.arg(1), flags), encodeStatx);
+}
+
+/** The attributes of a path argument (relative to the cwd): for calls that only need their
+ *  target to exist (the xattr calls). */
+export async function statPathArg(t: Task, _k: Kernel, pathAddr: number, follow: boolean): Promise<Stat | number> {
+  return statArg(t, AT_FDCWD, pathAddr, follow ? 0 : AT_SYMLINK_NOFOLLOW);
+}
+
+/** struct statfs (x86-64, 120 bytes). */
+function encodeStatfs(s: StatFs): Uint8Array {
+  const b = new Uint8Array(120);
+  const dv = new DataView(b.buffer);
+  const words = [s.type, s.bsize, s.blocks, s.bfree, s.bavail, s.files, s.ffree, 0 /* fsid */, s.namelen, s.frsize, s.flags];
+  words.forEach((w, k) => setU64(dv, k * 8, w));
+  return b;
+}
+
+export async function sys_statfs(t: Task): Promise<number> {
+  const path = pathArg(t, t.arg(0));
+  if (typeof path === 'number') return path;
+  const loc = await lookupAt(callerOf(t), AT_FDCWD, path, true);
+  if (typeof loc === 'number') return loc;
+  const s = await statfsLoc(loc);
+  if (typeof s === 'number') return s;
+  return copyOut(t, t.arg(1), encodeStatfs(s)) ? 0 : -Errno.EFAULT;
+}
+
+export async function sys_fstatfs(t: Task): Promise<number> {
+  const f = t.fds.get(t.argInt(0));
+  if (!f) return -Errno.EBADF;
+  if (!f.location) return -Errno.ENOSYS; // pipes and sockets: pipefs and sockfs arrive with them
+  const s = await statfsLoc(f.location);
+  if (typeof s === 'number') return s;
+  return copyOut(t, t.arg(1), encodeStatfs(s)) ? 0 : -Errno.EFAULT;
 }
 
 // --- directories -----------------------------------------------------------------------------
@@ -131,63 +153,67 @@ export async function sys_getdents64(t: Task): Promise<number> {
 
 export function sys_getcwd(t: Task): SyscallResult {
   const addr = t.arg(0), size = t.arg(1);
-  const b = enc.encode(t.fs.cwd + '\0');
+  if (t.fs.cwd.dentry.dead) return -Errno.ENOENT;
+  const b = enc.encode(pathOf(t.fs.cwd, t.fs.root) + '\0');
   if (size < b.length) return -Errno.ERANGE;
   return copyOut(t, addr, b) ? b.length : -Errno.EFAULT;
 }
 
-export async function sys_chdir(t: Task, k: Kernel): Promise<number> {
-  const path = pathArg(t, AT_FDCWD, t.arg(0));
+export async function sys_chdir(t: Task): Promise<number> {
+  const path = pathArg(t, t.arg(0));
   if (typeof path === 'number') return path;
-  const st = await k.host.fs.stat(path, true);
-  if (typeof st === 'number') return st;
-  if ((st.mode & S_IFMT) !== S_IFDIR) return -Errno.ENOTDIR;
-  t.fs.cwd = path;
+  const c = callerOf(t);
+  const loc = await lookupAt(c, AT_FDCWD, path, true);
+  if (typeof loc === 'number') return loc;
+  const r = await chdirTo(c, loc);
+  if (typeof r === 'number') return r;
+  t.fs.cwd = r;
   return 0;
 }
 
 export async function sys_fchdir(t: Task): Promise<number> {
   const f = t.fds.get(t.argInt(0));
   if (!f) return -Errno.EBADF;
-  const st = await f.stat();
-  if (typeof st === 'number') return st;
-  if ((st.mode & S_IFMT) !== S_IFDIR) return -Errno.ENOTDIR;
-  t.fs.cwd = f.path;
+  if (!f.location) return -Errno.ENOTDIR;
+  const r = await chdirTo(callerOf(t), f.location);
+  if (typeof r === 'number') return r;
+  t.fs.cwd = r;
   return 0;
+}
+
+export function sys_umask(t: Task): SyscallResult {
+  const old = t.fs.umask;
+  t.fs.umask = t.argInt(0) & 0o777;
+  return old;
 }
 
 // --- access and readlink ---------------------------------------------------------------------
 
-const W_OK = 2;
-async function doAccess(t: Task, k: Kernel, dirfd: number, pathAddr: number, mode: number, flags: number): Promise<number> {
-  if (mode & ~7) return -Errno.EINVAL;
-  const path = pathArg(t, dirfd, pathAddr);
-  if (typeof path === 'number') return path;
-  const st = await statPath(t, k, path, !(flags & AT_SYMLINK_NOFOLLOW));
-  if (typeof st === 'number') return st;
-  if (DeviceFile.byPath(path) || fdAlias(t, path)) return 0;
-  if (mode & W_OK) return -Errno.EROFS;
-  return k.host.fs.access(path, mode);
-}
-export function sys_access(t: Task, k: Kernel): SyscallResult { return doAccess(t, k, AT_FDCWD, t.arg(0), t.argInt(1), 0); }
-export function sys_faccessat(t: Task, k: Kernel): SyscallResult { return doAccess(t, k, t.argInt(0), t.arg(1), t.argInt(2), 0); }
-export function sys_faccessat2(t: Task, k: Kernel): SyscallResult { return doAccess(t, k, t.argInt(0), t.arg(1), t.argInt(2), t.argInt(3)); }
+const AT_EACCESS = 0x200;
 
-async function doReadlink(t: Task, k: Kernel, dirfd: number, pathAddr: number, buf: number, size: number): Promise<number> {
-  if (size <= 0 || size > 0x7fffffff) return -Errno.EINVAL;
-  const path = pathArg(t, dirfd, pathAddr);
+async function doAccess(t: Task, dirfd: number, pathAddr: number, mode: number, flags: number): Promise<number> {
+  if (mode & ~7) return -Errno.EINVAL;
+  if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -Errno.EINVAL;
+  const path = pathArg(t, pathAddr);
   if (typeof path === 'number') return path;
-  let target: string | number;
-  const fdm = /^\/proc\/(?:self|\d+)\/fd\/(\d+)$/.exec(path);
-  if (path === '/proc/self/exe' || path === `/proc/${t.tg.pid}/exe`) target = t.mm.exePath;
-  else if (fdm) { const f = t.fds.get(Number(fdm[1])); target = f ? f.path : -Errno.ENOENT; }
-  else target = await k.host.fs.readlink(path);
+  if (path === '' && !(flags & AT_EMPTY_PATH)) return -Errno.ENOENT;
+  return accessAt(callerOf(t), realCreds(t), dirfd, path, mode, flags);
+}
+export function sys_access(t: Task): SyscallResult { return doAccess(t, AT_FDCWD, t.arg(0), t.argInt(1), 0); }
+export function sys_faccessat(t: Task): SyscallResult { return doAccess(t, t.argInt(0), t.arg(1), t.argInt(2), 0); }
+export function sys_faccessat2(t: Task): SyscallResult { return doAccess(t, t.argInt(0), t.arg(1), t.argInt(2), t.argInt(3)); }
+
+async function doReadlink(t: Task, dirfd: number, pathAddr: number, buf: number, size: number): Promise<number> {
+  if (size <= 0 || size > 0x7fffffff) return -Errno.EINVAL;
+  const path = pathArg(t, pathAddr);
+  if (typeof path === 'number') return path;
+  const target = await readlinkAt(callerOf(t), dirfd, path);
   if (typeof target === 'number') return target;
   const b = enc.encode(target).subarray(0, size);
   return copyOut(t, buf, b) ? b.length : -Errno.EFAULT;
 }
-export function sys_readlink(t: Task, k: Kernel): SyscallResult { return doReadlink(t, k, AT_FDCWD, t.arg(0), t.arg(1), t.argInt(2)); }
-export function sys_readlinkat(t: Task, k: Kernel): SyscallResult { return doReadlink(t, k, t.argInt(0), t.arg(1), t.arg(2), t.argInt(3)); }
+export function sys_readlink(t: Task): SyscallResult { return doReadlink(t, AT_FDCWD, t.arg(0), t.arg(1), t.argInt(2)); }
+export function sys_readlinkat(t: Task): SyscallResult { return doReadlink(t, t.argInt(0), t.arg(1), t.arg(2), t.argInt(3)); }
 
 // --- fcntl and dup ---------------------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 
 import type { SyscallHandler, SyscallRow } from './handler.js';
 import { SYSCALL_NAMES } from './names.js';
+import * as attr from './sys_attr.js';
 import * as file from './sys_file.js';
+import * as names from './sys_names.js';
 import * as futex from './sys_futex.js';
 import * as identity from './sys_identity.js';
 import * as mmap from './sys_mmap.js';
@@ -19,7 +21,18 @@ import * as xattr from './sys_xattr.js';
 const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   read: [rw.sys_read, 'fpu'], write: [rw.sys_write, 'fpu'], readv: [rw.sys_readv, 'fpd'], writev: [rw.sys_writev, 'fpd'],
   pread64: [rw.sys_pread64, 'fpud'], pwrite64: [rw.sys_pwrite64, 'fpud'], lseek: [rw.sys_lseek, 'fdd'], ioctl: [rw.sys_ioctl, 'fxx'],
-  open: [file.sys_open, 'som'], openat: [file.sys_openat, 'fsom'], close: [file.sys_close, 'f'],
+  open: [file.sys_open, 'som'], openat: [file.sys_openat, 'fsom'], creat: [file.sys_creat, 'sm'], close: [file.sys_close, 'f'],
+  close_range: [file.sys_close_range, 'uux'], umask: [file.sys_umask, 'm'],
+  statfs: [file.sys_statfs, 'sp'], fstatfs: [file.sys_fstatfs, 'fp'],
+  mkdir: [names.sys_mkdir, 'sm'], mkdirat: [names.sys_mkdirat, 'fsm'], mknod: [names.sys_mknod, 'smx'], mknodat: [names.sys_mknodat, 'fsmx'],
+  unlink: [names.sys_unlink, 's'], unlinkat: [names.sys_unlinkat, 'fsx'], rmdir: [names.sys_rmdir, 's'],
+  rename: [names.sys_rename, 'ss'], renameat: [names.sys_renameat, 'fsfs'], renameat2: [names.sys_renameat2, 'fsfsx'],
+  link: [names.sys_link, 'ss'], linkat: [names.sys_linkat, 'fsfsx'], symlink: [names.sys_symlink, 'ss'], symlinkat: [names.sys_symlinkat, 'sfs'],
+  chmod: [attr.sys_chmod, 'sm'], fchmod: [attr.sys_fchmod, 'fm'], fchmodat: [attr.sys_fchmodat, 'fsm'],
+  chown: [attr.sys_chown, 'sdd'], fchown: [attr.sys_fchown, 'fdd'], lchown: [attr.sys_lchown, 'sdd'], fchownat: [attr.sys_fchownat, 'fsddx'],
+  utime: [attr.sys_utime, 'sp'], utimes: [attr.sys_utimes, 'sp'], futimesat: [attr.sys_futimesat, 'fsp'], utimensat: [attr.sys_utimensat, 'fspx'],
+  truncate: [attr.sys_truncate, 'sd'], ftruncate: [attr.sys_ftruncate, 'fd'], fallocate: [attr.sys_fallocate, 'fxdd'],
+  fsync: [attr.sys_fsync, 'f'], fdatasync: [attr.sys_fdatasync, 'f'], sync: [attr.sys_sync, ''], syncfs: [attr.sys_syncfs, 'f'],
   stat: [file.sys_stat, 'sp'], fstat: [file.sys_fstat, 'fp'], lstat: [file.sys_lstat, 'sp'], newfstatat: [file.sys_newfstatat, 'fspx'],
   statx: [file.sys_statx, 'fsxxp'], getdents64: [file.sys_getdents64, 'fpu'], getcwd: [file.sys_getcwd, 'pu'],
   chdir: [file.sys_chdir, 's'], fchdir: [file.sys_fchdir, 'f'],

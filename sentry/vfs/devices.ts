@@ -5,7 +5,8 @@ import { Errno } from '../abi/errno.js';
 import type { Dirent, FileDescription } from './file.js';
 import { S_IFCHR, type Stat } from './stat.js';
 
-type Kind = 'null' | 'zero' | 'full' | 'random' | 'urandom';
+export type DeviceKind = 'null' | 'zero' | 'full' | 'random' | 'urandom';
+type Kind = DeviceKind;
 const MINOR: Record<Kind, number> = { null: 3, zero: 5, full: 7, random: 8, urandom: 9 };
 
 export class DeviceFile implements FileDescription {

@@ -2,6 +2,7 @@
 // sockets and the real VFS plug in behind this interface; every operation may return a promise
 // (Gofer replies, terminals, pipes) and answers errors as -errno.
 
+import type { Location } from './dentry.js';
 import type { Stat } from './stat.js';
 
 export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
@@ -24,6 +25,8 @@ export interface FileDescription {
   flags: number;
   /** The path it was opened by, for /proc/self/fd and --strace. */
   readonly path: string;
+  /** Where it is in the file tree, for a file of the VFS (dirfd-relative lookups, fchdir). */
+  readonly location?: Location;
   /** Reads at `offset`, or at and advancing the file offset when offset < 0. Returns bytes or -errno. */
   read(dst: Uint8Array, offset: number): MaybeAsync<number>;
   write(src: Uint8Array, offset: number): MaybeAsync<number>;
