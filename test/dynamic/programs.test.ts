@@ -26,7 +26,8 @@ writeFileSync(path.join(dir, 'sub', 'a.txt'), 'alpha one\nbeta two\nalpha three\
 writeFileSync(path.join(dir, 'sub', 'b.txt'), 'gamma\n');
 symlinkSync('sub/a.txt', path.join(dir, 'link'));
 
-interface Case { argv: string[]; stdin?: string }
+/** `sorted`: compare the lines sorted (directory order differs between filesystems). */
+interface Case { argv: string[]; stdin?: string; sorted?: boolean }
 
 const cases: Case[] = [
   { argv: ['/bin/echo', 'hello', 'dynamic', 'world'] },
@@ -55,8 +56,43 @@ const cases: Case[] = [
   { argv: ['/usr/bin/printf', '%08.3f|%x|%s\\n', '3.14159', '255', 'str'] },
   { argv: ['/bin/cat', 'missing-file'] },
 ];
+const PY = [
+  'import hashlib, json',
+  'class Point:',
+  '    def __init__(self, x, y): self.x, self.y = x, y',
+  '    def __repr__(self): return f"Point({self.x}, {self.y})"',
+  'print(hashlib.sha256(open("data.txt", "rb").read()).hexdigest())',
+  'print(json.dumps({"points": [repr(Point(i, i * i)) for i in range(4)]}, sort_keys=True))',
+].join('\n');
+cases.push(
+  { argv: ['/usr/bin/perl', '-e', 'my %h; $h{$_ % 7}++ for 1..1000; print join(",", map { "$_=$h{$_}" } sort keys %h), "\n"; printf "%.6f\n", atan2(1, 1) * 4'] },
+  { argv: ['/usr/bin/python3', '-c', PY] },
+  { argv: ['/usr/bin/find', '.', '-type', 'f'], sorted: true },
+  { argv: ['/usr/bin/find', '/usr/share/doc/bash', '-type', 'f', '-name', '*.gz'], sorted: true },
+);
 if (existsSync('/usr/bin/gawk')) {
   cases.push({ argv: ['/usr/bin/gawk', '{ s[$3] += $4 } END { n = asorti(s, k); for (i = 1; i <= n; i++) print k[i], s[k[i]] }', 'data.txt'] });
+}
+
+/** Two programs connected by a pipe, as `a | b`: the first one's stdout is the second one's stdin. */
+interface PipeCase { name: string; first: string[]; second: string[] }
+const pipes: PipeCase[] = [
+  { name: 'tar c | tar t', first: ['/bin/tar', 'cf', '-', '--sort=name', 'sub', 'data.txt'], second: ['/bin/tar', 'tf', '-'] },
+  { name: 'gzip | gzip -d', first: ['/bin/gzip', '-c', 'data.txt'], second: ['/bin/gzip', '-dc'] },
+];
+
+for (const p of pipes) {
+  if (filter && !p.name.includes(filter)) continue;
+  t.test(p.name, async (tt) => {
+    const env = { ...baseEnv(), LC_ALL: 'C.UTF-8' };
+    const spec = { cwd: dir, env, timeoutMs: 120_000 };
+    const a = await runDifferential(p.first[0], { ...spec, args: p.first.slice(1), stdin: '' }, { platform });
+    tt.equal(a.sandbox.status, 0, `${p.first.join(' ')} in the sandbox: ${describeRun(a.sandbox)}`);
+    const b = await runDifferential(p.second[0], { ...spec, args: p.second.slice(1), stdin: a.sandbox.stdout }, { platform });
+    const diff = describeMismatch('stdout', b.native.stdout, b.sandbox.stdout);
+    tt.equal(diff, null, diff ? diff.message : 'the sandbox pipeline gives what the native second stage makes of it');
+    tt.ok(b.native.stdout.length > 0, 'the native second stage understood the sandbox\'s output');
+  });
 }
 
 for (const c of cases) {
@@ -65,7 +101,8 @@ for (const c of cases) {
   t.test(name, { skip: existsSync(c.argv[0]) ? false : `${c.argv[0]} not installed` }, async (tt) => {
     const env = { ...baseEnv(), LC_ALL: 'C.UTF-8' };
     const { native, sandbox } = await runDifferential(c.argv[0], { args: c.argv.slice(1), cwd: dir, env, stdin: c.stdin ?? '', timeoutMs: 120_000 }, { platform });
-    const diff = describeMismatch('stdout', native.stdout, sandbox.stdout);
+    const sort = (b: Buffer) => (c.sorted ? Buffer.from(b.toString('latin1').split('\n').sort().join('\n'), 'latin1') : b);
+    const diff = describeMismatch('stdout', sort(native.stdout), sort(sandbox.stdout));
     tt.equal(diff, null, diff ? `${diff.message}\nsandbox: ${describeRun(sandbox)}` : 'same stdout');
     tt.equal(sandbox.status, native.status, `exit status (sandbox: ${describeRun(sandbox)})`);
   });
