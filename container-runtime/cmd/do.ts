@@ -135,6 +135,11 @@ async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gof
     }
     const platform = new KvmPlatform(Math.floor(memory / 4096) * 4096);
     kernel = new Kernel(platform, host, { strace: !!opts.strace, hwcap: cpuidFeatures().edx, mounts });
+    const sysMounts = await kernel.mountSystemFilesystems(1);
+    if (sysMounts < 0) {
+      process.stderr.write(`runts: cannot mount /proc and /sys: errno ${-sysMounts}\n`);
+      return 125;
+    }
     const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
     let init;
     try {

@@ -17,7 +17,11 @@ import { S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { O_RDONLY, O_WRONLY } from '../vfs/file.js';
 import { StreamFile } from '../vfs/stream_file.js';
 import { FsContext, fsCreds, SignalHandlers, Task, ThreadGroup, type Credentials } from './task.js';
-import type { Location, MountNamespace } from '../vfs/dentry.js';
+import { MS_NODEV, MS_NOEXEC, MS_NOSUID, type Location, type MountNamespace } from '../vfs/dentry.js';
+import { ProcFs } from '../vfs/fs/procfs.js';
+import { SysFs } from '../vfs/fs/sysfs.js';
+import { anonDev, mountOn } from '../vfs/sandbox_tree.js';
+import { KernelProcSource } from './proc_adapter.js';
 import { AT_FDCWD } from '../vfs/path.js';
 import { lookupAt, openAt, type Caller } from '../vfs/vfs.js';
 
@@ -47,12 +51,16 @@ export class Kernel {
   /** Futex wait queues, shared by every task. */
   readonly futexes = new FutexTable();
   readonly bootTime: { sec: number; nsec: number };
+  readonly bootRealtime: { sec: number; nsec: number };
+  /** The task whose syscall is being answered (procfs's "self"). */
+  currentTask: Task | null = null;
 
   constructor(readonly platform: Platform, readonly host: Host, readonly options: KernelOptions) {
     this.frames = new FrameAllocator(platform.memory);
     // Keep a little headroom for the kernel's own frames (page tables later, page cache).
     this.commitPool = { used: 0, limit: platform.memory.frameCount - 16 };
     this.bootTime = host.clock.monotonic();
+    this.bootRealtime = host.clock.realtime();
   }
 
   log(line: string): void { this.host.log(line); }
@@ -66,6 +74,15 @@ export class Kernel {
 
   newMemoryManager(): MemoryManager {
     return new MemoryManager(this.platform.newAddressSpace(), this.frames, this.platform.memory, this.commitPool);
+  }
+
+  /** Mounts procfs at /proc and sysfs at /sys (over the host's, which the guest never sees). */
+  async mountSystemFilesystems(cpus: number): Promise<number> {
+    const ns = this.options.mounts, now = () => this.host.clock.realtime();
+    const proc = await mountOn(ns, '/proc', new ProcFs(new KernelProcSource(this, cpus), { dev: anonDev() }), MS_NOSUID | MS_NODEV | MS_NOEXEC, 'proc');
+    if (typeof proc === 'number') return proc;
+    const sys = await mountOn(ns, '/sys', new SysFs({ dev: anonDev(), cpus, now }), MS_NOSUID | MS_NODEV | MS_NOEXEC, 'sysfs');
+    return typeof sys === 'number' ? sys : 0;
   }
 
   /** The root of the sandbox's file tree. */
@@ -97,6 +114,9 @@ export class Kernel {
       throw e;
     }
     mm.exePath = execPath;
+    const nul = (list: string[]) => enc.encode(list.map((s) => `${s}\0`).join(''));
+    mm.cmdline = nul(argv);
+    mm.environ = nul(envp);
     const fds = new FdTable();
     const [stdin, stdout, stderr] = this.host.stdio;
     fds.install(0, new StreamFile(stdin, O_RDONLY, 'pipe:[stdin]'), false);
@@ -111,6 +131,8 @@ export class Kernel {
       this.log(`warning: the working directory ${cwd} is not a directory in the sandbox: using /`);
       cwdLoc = root;
     }
+    const exe = await lookupAt(this.caller(root, root, creds), AT_FDCWD, execPath, true);
+    mm.exe = typeof exe === 'number' ? null : exe;
     const t = new Task(tid, tg, mm, fds, new FsContext(root, cwdLoc), this.platform.newContext());
     t.regs.reset();
     t.regs.rip = loaded.entry;
@@ -196,6 +218,7 @@ export class Kernel {
     const i32 = t.regs.i32;
     const nr = i32[1] === 0 ? i32[0] : -1;
     t.syscallNr = nr;
+    this.currentTask = t;
     const row = nr >= 0 ? SYSCALL_TABLE[nr] : undefined;
     if (this.options.strace) this.log(formatSyscall(t, nr));
     let r: number | Promise<number>;

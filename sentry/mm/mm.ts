@@ -4,6 +4,7 @@
 // Committed memory (writable private pages) is accounted against the sandbox's limit, as Linux
 // does with overcommit_memory=2, so a page fault never finds guest memory exhausted.
 
+import type { Location } from '../vfs/dentry.js';
 import { Errno } from '../abi/errno.js';
 import { Access, PAGE_SIZE, Perm, USER_ADDRESS_LIMIT, type AddressSpace, type PhysicalMemory } from '../../platform/platform.js';
 import type { FrameAllocator } from './frames.js';
@@ -56,6 +57,11 @@ export class MemoryManager {
   brkEnd = 0;
   /** The ELF program's data for /proc/self/exe and AT_EXECFN. */
   exePath = '';
+  /** What exec gave the process, for /proc/PID/{exe,cmdline,environ,auxv}. */
+  exe: Location | null = null;
+  cmdline: Uint8Array = new Uint8Array(0);
+  environ: Uint8Array = new Uint8Array(0);
+  auxv: Uint8Array = new Uint8Array(0);
   private committed = 0;
 
   constructor(

@@ -26,7 +26,7 @@ export function specialHost(k: Kernel): SpecialHost {
 async function doOpen(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): Promise<number> {
   const path = pathArg(t, pathAddr);
   if (typeof path === 'number') return path;
-  const f = await openAt(callerOf(t), dirfd, path, flags, mode, (loc, st, fl) => openSpecial(specialHost(k), loc, st, fl));
+  const f = await openAt(callerOf(t), dirfd, path, flags, mode, (loc, st, fl, root) => openSpecial(specialHost(k), loc, st, fl, root));
   if (typeof f === 'number') return f;
   return t.fds.add(f, (flags & O_CLOEXEC) !== 0);
 }

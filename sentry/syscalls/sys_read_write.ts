@@ -71,8 +71,11 @@ export function sys_pwrite64(t: Task): SyscallResult {
   return writeFrom(t, f, addr, count, offset);
 }
 
-/** readv/writev: one iovec after another, stopping at the first short transfer. */
-async function vectored(t: Task, write: boolean): Promise<number> {
+/**
+ * readv/writev and the p- forms: one iovec after another, stopping at the first short transfer.
+ * `offset` < 0 uses (and advances) the file offset; otherwise the transfer starts there.
+ */
+async function vectored(t: Task, write: boolean, offset = -1): Promise<number> {
   const fd = t.argInt(0), iovAddr = t.arg(1), iovcnt = t.argInt(2);
   const f = t.fds.get(fd);
   if (!f) return -Errno.EBADF;
@@ -82,7 +85,8 @@ async function vectored(t: Task, write: boolean): Promise<number> {
   let total = 0;
   for (const [base, len] of iovs) {
     if (len === 0) continue;
-    const r = await (write ? writeFrom(t, f, base, len, -1) : readInto(t, f, base, len, -1));
+    const at = offset < 0 ? -1 : offset + total;
+    const r = await (write ? writeFrom(t, f, base, len, at) : readInto(t, f, base, len, at));
     if (r < 0) return total > 0 ? total : r;
     total += r;
     if (r < len) break;
@@ -92,6 +96,30 @@ async function vectored(t: Task, write: boolean): Promise<number> {
 
 export function sys_readv(t: Task): SyscallResult { return vectored(t, false); }
 export function sys_writev(t: Task): SyscallResult { return vectored(t, true); }
+
+/** preadv/pwritev: the offset is one 64-bit argument on x86-64 (pos_h is ignored). */
+function positioned(t: Task, write: boolean): SyscallResult {
+  const offset = t.argSigned(3);
+  if (offset < 0) return -Errno.EINVAL;
+  return vectored(t, write, offset);
+}
+export function sys_preadv(t: Task): SyscallResult { return positioned(t, false); }
+export function sys_pwritev(t: Task): SyscallResult { return positioned(t, true); }
+
+const RWF_HIPRI = 1, RWF_DSYNC = 2, RWF_SYNC = 4, RWF_NOWAIT = 8, RWF_APPEND = 16;
+const RWF_SUPPORTED = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND;
+
+/** preadv2/pwritev2: offset -1 means the file offset. The sync flags are free (nothing is
+ *  buffered), HIPRI is a hint; NOWAIT and APPEND are not supported yet (EOPNOTSUPP). */
+function positioned2(t: Task, write: boolean): SyscallResult {
+  const offset = t.argSigned(3), flags = t.argInt(5);
+  if (flags & ~RWF_SUPPORTED) return -Errno.EOPNOTSUPP;
+  if (flags & (RWF_NOWAIT | RWF_APPEND)) return -Errno.EOPNOTSUPP;
+  if (offset < -1) return -Errno.EINVAL;
+  return vectored(t, write, offset);
+}
+export function sys_preadv2(t: Task): SyscallResult { return positioned2(t, false); }
+export function sys_pwritev2(t: Task): SyscallResult { return positioned2(t, true); }
 
 export function sys_lseek(t: Task): SyscallResult {
   const fd = t.argInt(0), offset = t.argSigned(1), whence = t.argInt(2);

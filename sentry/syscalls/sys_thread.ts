@@ -58,7 +58,7 @@ export function sys_arch_prctl(t: Task): SyscallResult {
 // --- resource limits -------------------------------------------------------------------------
 
 export const RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIM_NLIMITS = 16;
-const RLIM_INFINITY = 2 ** 64; // encoded as all-ones
+export const RLIM_INFINITY = 2 ** 64; // encoded as all-ones
 
 function defaultLimit(resource: number): Rlimit {
   switch (resource) {
@@ -74,7 +74,7 @@ function defaultLimit(resource: number): Rlimit {
   }
 }
 
-function getLimit(t: Task, r: number): Rlimit { return t.tg.rlimits.get(r) ?? defaultLimit(r); }
+export function getLimit(t: Task, r: number): Rlimit { return t.tg.rlimits.get(r) ?? defaultLimit(r); }
 
 function encodeRlimit(l: Rlimit): Uint8Array {
   const b = new Uint8Array(16);

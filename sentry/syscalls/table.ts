@@ -13,6 +13,7 @@ import * as poll from './sys_poll.js';
 import * as random from './sys_random.js';
 import * as rw from './sys_read_write.js';
 import * as signal from './sys_signal.js';
+import * as splice from './sys_splice.js';
 import * as thread from './sys_thread.js';
 import * as time from './sys_time.js';
 import * as xattr from './sys_xattr.js';
@@ -20,7 +21,9 @@ import * as xattr from './sys_xattr.js';
 /** name -> [handler, argument kinds] (kinds: see handler.ts). */
 const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   read: [rw.sys_read, 'fpu'], write: [rw.sys_write, 'fpu'], readv: [rw.sys_readv, 'fpd'], writev: [rw.sys_writev, 'fpd'],
-  pread64: [rw.sys_pread64, 'fpud'], pwrite64: [rw.sys_pwrite64, 'fpud'], lseek: [rw.sys_lseek, 'fdd'], ioctl: [rw.sys_ioctl, 'fxx'],
+  pread64: [rw.sys_pread64, 'fpud'], pwrite64: [rw.sys_pwrite64, 'fpud'],
+  preadv: [rw.sys_preadv, 'fpddd'], pwritev: [rw.sys_pwritev, 'fpddd'], preadv2: [rw.sys_preadv2, 'fpdddx'], pwritev2: [rw.sys_pwritev2, 'fpdddx'],
+  sendfile: [splice.sys_sendfile, 'ffpu'], copy_file_range: [splice.sys_copy_file_range, 'fpfpux'], lseek: [rw.sys_lseek, 'fdd'], ioctl: [rw.sys_ioctl, 'fxx'],
   open: [file.sys_open, 'som'], openat: [file.sys_openat, 'fsom'], creat: [file.sys_creat, 'sm'], close: [file.sys_close, 'f'],
   close_range: [file.sys_close_range, 'uux'], umask: [file.sys_umask, 'm'],
   statfs: [file.sys_statfs, 'sp'], fstatfs: [file.sys_fstatfs, 'fp'],

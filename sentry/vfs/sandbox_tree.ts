@@ -1,16 +1,18 @@
 // The file tree a sandbox starts with, as `runsc do` builds it: the host's root, read-only,
-// under a writable tmpfs overlay (writes never reach the host), devices at /dev, and a tmpfs at
-// /dev/shm. procfs and sysfs mount over /proc and /sys when they exist.
+// under a writable tmpfs overlay (writes never reach the host), devfs at /dev and a tmpfs at
+// /dev/shm. The kernel adds procfs and sysfs over /proc and /sys (Kernel.mountSystemFilesystems),
+// hiding the host's.
 
 import { Errno } from '../abi/errno.js';
 import type { HostFs } from '../host.js';
 import { Mount, MountNamespace, MS_NODEV, MS_NOSUID, type Location } from './dentry.js';
 import { HostLowerFs } from './fs/hostfs.js';
 import { OverlayFs } from './fs/overlay.js';
+import { DevFs } from './fs/devfs.js';
 import { TmpFs } from './fs/tmpfs.js';
 import type { Filesystem, FsCreds } from './inode.js';
 import { resolve } from './resolve.js';
-import { S_IFCHR, type Timespec } from './stat.js';
+import type { Timespec } from './stat.js';
 
 /** Root with every capability: the tree is built before any guest process exists. */
 const BUILDER: FsCreds = { fsuid: 0, fsgid: 0, groups: [], caps: 2 ** 41 - 1 };
@@ -35,7 +37,7 @@ export async function buildSandboxTree(opts: TreeOptions): Promise<MountNamespac
   await upper.root.setattr({ mode: rootStat.mode & 0o7777, uid: rootStat.uid, gid: rootStat.gid, atime: rootStat.atime, mtime: rootStat.mtime });
   const ns = new MountNamespace(new Mount(new OverlayFs(upper, lower, anonDev()), null, 0, 'overlay'));
 
-  const dev = await mountOn(ns, '/dev', devices(opts.now), MS_NOSUID, 'tmpfs');
+  const dev = await mountOn(ns, '/dev', new DevFs({ dev: anonDev(), now: opts.now }), MS_NOSUID, 'tmpfs');
   if (typeof dev === 'number') return dev;
   const shm = await mountOn(ns, '/dev/shm', new TmpFs({ dev: anonDev(), now: opts.now, rootMode: 0o1777 }), MS_NOSUID | MS_NODEV, 'tmpfs');
   if (typeof shm === 'number') return shm;
@@ -56,19 +58,4 @@ export async function mountOn(ns: MountNamespace, path: string, fs: Filesystem, 
   if (typeof at === 'number') return at;
   if (!at.dentry.inode.isDir) return -Errno.ENOTDIR;
   return ns.mount(fs, at, flags, source);
-}
-
-/** /dev: the memory devices as nodes (opened by device number), the fd links, pts and shm. */
-function devices(now: () => Timespec): TmpFs {
-  const fs = new TmpFs({ dev: anonDev(), now, rootMode: 0o755 });
-  const root = fs.root;
-  const chr = (name: string, major: number, minor: number) => root.mknod(name, S_IFCHR | 0o666, major * 256 + minor, BUILDER);
-  chr('null', 1, 3); chr('zero', 1, 5); chr('full', 1, 7); chr('random', 1, 8); chr('urandom', 1, 9);
-  root.symlink('fd', '/proc/self/fd', BUILDER);
-  root.symlink('stdin', '/proc/self/fd/0', BUILDER);
-  root.symlink('stdout', '/proc/self/fd/1', BUILDER);
-  root.symlink('stderr', '/proc/self/fd/2', BUILDER);
-  root.mkdir('pts', 0o755, BUILDER);
-  root.mkdir('shm', 0o1777, BUILDER);
-  return fs;
 }

@@ -32,7 +32,7 @@ export interface Caller {
 }
 
 /** Opens special files (device nodes by rdev, FIFOs, sockets); a description or -errno. */
-export type SpecialOpener = (loc: Location, st: Stat, flags: number) => FileDescription | number | Promise<FileDescription | number>;
+export type SpecialOpener = (loc: Location, st: Stat, flags: number, root: Location) => FileDescription | number | Promise<FileDescription | number>;
 
 const S_ISUID = 0o4000, S_ISGID = 0o2000, S_IXGRP = 0o010;
 
@@ -138,7 +138,7 @@ export async function openAt(c: Caller, dirfd: number, path: string, flags: numb
     if (type === S_IFSOCK) return -Errno.ENXIO;
     const own = await inode.open(flags, c.creds);
     if (own !== null) return own;
-    return special(loc, st, flags);
+    return special(loc, st, flags, c.root);
   }
   if (writes && loc.mount.readOnly) return -Errno.EROFS;
   if ((flags & O_TRUNC) && type === S_IFREG) {

@@ -1,0 +1,82 @@
+// Copying between files inside the kernel: sendfile and copy_file_range (gVisor sys_splice.go).
+// splice, tee and vmsplice need pipes, which arrive with processes.
+
+import { Errno } from '../abi/errno.js';
+import { getI64 } from '../abi/bytes.js';
+import type { Task } from '../kernel/task.js';
+import { O_ACCMODE, O_APPEND, O_PATH, O_RDONLY, O_WRONLY, type FileDescription } from '../vfs/file.js';
+import { S_IFDIR, S_IFMT, S_IFREG } from '../vfs/stat.js';
+import { copyIn, copyOut, u64Bytes } from './memory_io.js';
+
+const CHUNK = 1 << 20;
+const MAX_RW_COUNT = 0x7ffff000;
+
+const canRead = (f: FileDescription) => !(f.flags & O_PATH) && (f.flags & O_ACCMODE) !== O_WRONLY;
+const canWrite = (f: FileDescription) => !(f.flags & O_PATH) && (f.flags & O_ACCMODE) !== O_RDONLY;
+
+/** An optional loff_t argument: null when the pointer is null, -errno on a bad one. */
+function offsetArg(t: Task, addr: number): number | null {
+  if (addr === 0) return null;
+  const b = copyIn(t, addr, 8);
+  if (!b) return -Errno.EFAULT;
+  const v = getI64(new DataView(b.buffer), 0);
+  return v < 0 ? -Errno.EINVAL : v;
+}
+
+/** Moves up to `count` bytes from `src` (at `from`, or its offset when null) to `dst` (likewise). */
+async function pump(src: FileDescription, from: number | null, dst: FileDescription, to: number | null, count: number): Promise<[number, number]> {
+  const buf = new Uint8Array(Math.min(CHUNK, Math.max(count, 1)));
+  let done = 0;
+  while (done < count) {
+    const want = Math.min(buf.length, count - done);
+    const n = await src.read(buf.subarray(0, want), from === null ? -1 : from + done);
+    if (n < 0) return [done, n];
+    if (n === 0) break;
+    const w = await dst.write(buf.subarray(0, n), to === null ? -1 : to + done);
+    if (w < 0) return [done, w];
+    done += w;
+    if (w < n) break;
+  }
+  return [done, 0];
+}
+
+export async function sys_sendfile(t: Task): Promise<number> {
+  const outFd = t.argInt(0), inFd = t.argInt(1), offAddr = t.arg(2), count = Math.min(t.arg(3), MAX_RW_COUNT);
+  const out = t.fds.get(outFd), src = t.fds.get(inFd);
+  if (!out || !src || !canRead(src) || !canWrite(out)) return -Errno.EBADF;
+  if (out.flags & O_APPEND) return -Errno.EINVAL;
+  const st = await src.stat();
+  if (typeof st === 'number') return st;
+  if ((st.mode & S_IFMT) === S_IFDIR) return -Errno.EINVAL;
+  const from = offsetArg(t, offAddr);
+  if (from !== null && from < 0) return from;
+  const [done, err] = await pump(src, from, out, null, count);
+  if (from !== null && !copyOut(t, offAddr, u64Bytes([from + done]))) return -Errno.EFAULT;
+  return done > 0 ? done : err;
+}
+
+export async function sys_copy_file_range(t: Task): Promise<number> {
+  const inFd = t.argInt(0), inOffAddr = t.arg(1), outFd = t.argInt(2), outOffAddr = t.arg(3);
+  const len = Math.min(t.arg(4), MAX_RW_COUNT), flags = t.argInt(5);
+  if (flags !== 0) return -Errno.EINVAL;
+  const src = t.fds.get(inFd), dst = t.fds.get(outFd);
+  if (!src || !dst || !canRead(src) || !canWrite(dst) || (dst.flags & O_APPEND)) return -Errno.EBADF;
+  const [sst, dstat] = [await src.stat(), await dst.stat()];
+  if (typeof sst === 'number') return sst;
+  if (typeof dstat === 'number') return dstat;
+  if ((sst.mode & S_IFMT) === S_IFDIR || (dstat.mode & S_IFMT) === S_IFDIR) return -Errno.EISDIR;
+  if ((sst.mode & S_IFMT) !== S_IFREG || (dstat.mode & S_IFMT) !== S_IFREG) return -Errno.EINVAL;
+  const from = offsetArg(t, inOffAddr), to = offsetArg(t, outOffAddr);
+  if (from !== null && from < 0) return from;
+  if (to !== null && to < 0) return to;
+  if (len === 0) return 0;
+  // The same file: overlapping ranges are refused, as Linux does.
+  if (sst.dev === dstat.dev && sst.ino === dstat.ino) {
+    const a = from ?? (await src.seek(0, 1)), b = to ?? (await dst.seek(0, 1));
+    if (a < b + len && b < a + len) return -Errno.EINVAL;
+  }
+  const [done, err] = await pump(src, from, dst, to, len);
+  if (from !== null && !copyOut(t, inOffAddr, u64Bytes([from + done]))) return -Errno.EFAULT;
+  if (to !== null && !copyOut(t, outOffAddr, u64Bytes([to + done]))) return -Errno.EFAULT;
+  return done > 0 ? done : err;
+}
