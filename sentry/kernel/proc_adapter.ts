@@ -2,7 +2,7 @@
 // figures turned into plain data. Figures the Sentry does not keep (per-task CPU split, faults,
 // context switches, load) are reported as 0, never made up.
 
-import { cpuidLeaf } from '../../vm/index.js';
+import { cpuid as cpuidLeaf } from '../../platform/cpu_features.js';
 import { getLimit, RLIM_INFINITY } from '../syscalls/sys_thread.js';
 import { UTS_RELEASE, UTS_VERSION } from '../syscalls/sys_identity.js';
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, pathOf, type Mount } from '../vfs/dentry.js';
