@@ -33,6 +33,15 @@ interface DoOptions {
   debug?: boolean;
   debugLog?: string;
   memory: string;
+  user?: string;
+}
+
+/** --user UID[:GID]: numeric ids (the group defaults to the user id, as runc's does for a bare uid). */
+export function parseUser(spec: string): { uid: number; gid: number } {
+  const m = /^(\d+)(?::(\d+))?$/.exec(spec);
+  const ok = (v: number) => Number.isInteger(v) && v >= 0 && v < 0xffffffff;
+  if (!m || !ok(Number(m[1])) || (m[2] !== undefined && !ok(Number(m[2])))) throw new Error(`--user must be UID or UID:GID (numbers), not '${spec}'`);
+  return { uid: Number(m[1]), gid: m[2] === undefined ? Number(m[1]) : Number(m[2]) };
 }
 
 /**
@@ -73,6 +82,7 @@ async function readProgram(fs: HostFs, path: string): Promise<Uint8Array | strin
 
 export async function runDo(argv: string[], opts: DoOptions): Promise<number> {
   const memory = parseSize(opts.memory);
+  if (opts.user !== undefined) parseUser(opts.user); // a bad --user fails before anything starts
   if (memory < 16 << 20 || memory > MAX_MEMORY) throw new Error(`--memory must be between 16m and 4g, not ${opts.memory}`);
   if (opts.platform !== 'kvm') throw new Error(`unknown platform '${opts.platform}' (this build has: kvm)`);
 
@@ -104,8 +114,10 @@ async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gof
     killTimer.unref(); // reported after the guest already ended: nothing left to wait for
   });
   try {
-    const uid = process.getuid?.() ?? 0, gid = process.getgid?.() ?? 0;
-    const groups = process.getgroups?.() ?? [];
+    // The guest runs as the host user, or as --user UID[:GID] (then with no supplementary groups).
+    const user = opts.user === undefined ? null : parseUser(opts.user);
+    const uid = user?.uid ?? process.getuid?.() ?? 0, gid = user?.gid ?? process.getgid?.() ?? 0;
+    const groups = user ? [] : process.getgroups?.() ?? [];
     const fs = await GoferFs.mount(client, 'root', () => ({ uid, gid, groups }));
     if (typeof fs === 'number') {
       process.stderr.write(`runts: cannot attach to the Gofer (pid ${gofer.pid}): errno ${-fs}\n`);
@@ -177,6 +189,7 @@ export function registerDo(program: Command): void {
     .option('--debug', 'write the Sentry log to stderr')
     .option('--debug-log <file>', 'write the Sentry log (warnings, --strace) to FILE')
     .option('--memory <size>', 'guest memory limit', DEFAULT_MEMORY)
+    .option('--user <uid[:gid]>', 'run the program as this user and group (numeric; capabilities only for 0)')
     .argument('<program>', 'program to run (found on PATH)')
     .argument('[args...]', 'its arguments')
     .passThroughOptions()

@@ -4,6 +4,7 @@
 import type { SyscallHandler, SyscallRow } from './handler.js';
 import { SYSCALL_NAMES } from './names.js';
 import * as attr from './sys_attr.js';
+import * as creds from './sys_creds.js';
 import * as file from './sys_file.js';
 import * as names from './sys_names.js';
 import * as futex from './sys_futex.js';
@@ -50,7 +51,11 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   prlimit64: [thread.sys_prlimit64, 'ddpp'], getrlimit: [thread.sys_getrlimit, 'dp'], setrlimit: [thread.sys_setrlimit, 'dp'],
   sched_getaffinity: [thread.sys_sched_getaffinity, 'dup'], prctl: [thread.sys_prctl, 'dxxxx'], sched_yield: [thread.sys_sched_yield, ''],
   getuid: [identity.sys_getuid, ''], geteuid: [identity.sys_geteuid, ''], getgid: [identity.sys_getgid, ''],
-  getegid: [identity.sys_getegid, ''], uname: [identity.sys_uname, 'p'], sysinfo: [identity.sys_sysinfo, 'p'],
+  getegid: [identity.sys_getegid, ''],
+  setuid: [creds.sys_setuid, 'd'], setgid: [creds.sys_setgid, 'd'], setreuid: [creds.sys_setreuid, 'dd'], setregid: [creds.sys_setregid, 'dd'],
+  setresuid: [creds.sys_setresuid, 'ddd'], setresgid: [creds.sys_setresgid, 'ddd'], getresuid: [creds.sys_getresuid, 'ppp'], getresgid: [creds.sys_getresgid, 'ppp'],
+  setfsuid: [creds.sys_setfsuid, 'd'], setfsgid: [creds.sys_setfsgid, 'd'], getgroups: [creds.sys_getgroups, 'dp'], setgroups: [creds.sys_setgroups, 'dp'],
+  capget: [creds.sys_capget, 'pp'], capset: [creds.sys_capset, 'pp'], uname: [identity.sys_uname, 'p'], sysinfo: [identity.sys_sysinfo, 'p'],
   clock_gettime: [time.sys_clock_gettime, 'dp'], clock_getres: [time.sys_clock_getres, 'dp'],
   gettimeofday: [time.sys_gettimeofday, 'pp'], time: [time.sys_time, 'p'], nanosleep: [time.sys_nanosleep, 'pp'],
   clock_nanosleep: [time.sys_clock_nanosleep, 'ddpp'],

@@ -1,28 +1,48 @@
-// File-system conformance: test/guest/files/fs_ops.c runs every name- and attribute-changing call
-// (with its error cases) in an empty directory, natively and in the sandbox, and the two outputs
-// must be identical. In the sandbox the directory is on the root overlay: the writes land in its
-// tmpfs upper layer, and the test also checks that none of them reached the host.
+// File-system conformance: C programs under test/guest/files/ run every file call with its error
+// cases in an empty directory, natively and in the sandbox, and the outputs must be identical.
+//   fs_ops.c  names, attributes, xattrs, sparse files; as root, and as uid 1000 (natively through
+//             setpriv, in the sandbox with `runts do --user 1000:1000`): EACCES and EPERM paths.
+//   creds.c   the setuid family and what a dropped uid may still do.
+// In the sandbox the directory is on the root overlay: writes land in its tmpfs upper layer, and
+// each case also checks that none of them reached the host.
 
 import t from 'tap';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { baseEnv, compile, describeMismatch, describeRun, repoRoot, runNative, runSandbox, type PlatformName } from '../differential/harness.js';
+import { baseEnv, compile, describeMismatch, describeRun, repoRoot, runProcess, runSandbox, type PlatformName } from '../differential/harness.js';
 
 const platform = (process.env.TSVISOR_PLATFORM ?? 'kvm') as PlatformName;
-const source = path.join(repoRoot, 'test', 'guest', 'files', 'fs_ops.c');
+const guestDir = path.join(repoRoot, 'test', 'guest', 'files');
+const isRoot = process.getuid?.() === 0;
+const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
 
-t.test('fs_ops.c: the same results natively and in the sandbox', async (tt) => {
-  const { binary } = await compile(source, 'gcc');
-  const nativeDir = mkdtempSync(path.join(os.tmpdir(), 'tsvisor-fsops-native-'));
-  const sandboxDir = mkdtempSync(path.join(os.tmpdir(), 'tsvisor-fsops-sandbox-'));
-  tt.teardown(() => { rmSync(nativeDir, { recursive: true, force: true }); rmSync(sandboxDir, { recursive: true, force: true }); });
-  const env = baseEnv();
-  const native = await runNative(binary, { args: [nativeDir], env });
-  tt.equal(native.status, 0, `native run: ${describeRun(native)}`);
-  const sandbox = await runSandbox(binary, { args: [sandboxDir], env, timeoutMs: 120_000 }, { platform });
-  tt.equal(sandbox.status, 0, `sandbox run: ${describeRun(sandbox)}`);
-  const diff = describeMismatch('stdout', native.stdout, sandbox.stdout);
-  tt.equal(diff, null, diff ? diff.message : 'same output');
-  tt.same(readdirSync(sandboxDir), [], 'nothing the guest wrote reached the host directory');
-});
+interface Case { name: string; source: string; user?: string; needsRoot: boolean }
+const cases: Case[] = [
+  { name: 'fs_ops.c as root', source: 'fs_ops.c', needsRoot: false },
+  { name: 'fs_ops.c as uid 1000', source: 'fs_ops.c', user: '1000:1000', needsRoot: true },
+  { name: 'creds.c as root', source: 'creds.c', needsRoot: true },
+];
+
+for (const c of cases) {
+  const skip = c.needsRoot && !isRoot ? 'needs root (to run natively as another user, or to drop root)'
+    : c.user && !hasSetpriv ? 'needs setpriv (util-linux)' : false;
+  t.test(c.name, { skip }, async (tt) => {
+    const { binary } = await compile(path.join(guestDir, c.source), 'gcc');
+    const nativeDir = mkdtempSync(path.join(os.tmpdir(), 'tsvisor-conf-native-'));
+    const sandboxDir = mkdtempSync(path.join(os.tmpdir(), 'tsvisor-conf-sandbox-'));
+    tt.teardown(() => { rmSync(nativeDir, { recursive: true, force: true }); rmSync(sandboxDir, { recursive: true, force: true }); });
+    if (c.user) { chmodSync(nativeDir, 0o777); chmodSync(sandboxDir, 0o777); }
+    const env = baseEnv();
+    const [uid, gid] = (c.user ?? '').split(':');
+    const nativeArgv = c.user ? ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', binary, nativeDir] : [binary, nativeDir];
+    const native = await runProcess(nativeArgv, { env });
+    tt.equal(native.status, 0, `native run: ${describeRun(native)}`);
+    const sandbox = await runSandbox(binary, { args: [sandboxDir], env, timeoutMs: 120_000 }, { platform, extraFlags: c.user ? ['--user', c.user] : [] });
+    tt.equal(sandbox.status, 0, `sandbox run: ${describeRun(sandbox)}`);
+    const diff = describeMismatch('stdout', native.stdout, sandbox.stdout);
+    tt.equal(diff, null, diff ? diff.message : 'same output');
+    tt.same(readdirSync(sandboxDir), [], 'nothing the guest wrote reached the host directory');
+  });
+}
