@@ -153,7 +153,61 @@ const BENCHMARKS: Benchmark[] = [
     expected: (size) => `getppid calls=${size.args[0]} consistent=yes\n`,
     note: 'syscall(SYS_getppid) in a loop: the round trip plus the generic wrapper (per call: net of startup)',
   },
+  {
+    name: 'stat',
+    source: 'fileio.c',
+    size: (s) => {
+      const n = Math.max(1, Math.round(100_000 * s));
+      return { args: ['stat', fixtures().small + '/f0', String(n)], label: `${n.toLocaleString('en-US')} stats`, perUnit: { count: n, unit: 'µs/stat' } };
+    },
+    expected: (size) => `stat ${size.args[2]} ok\n`,
+    note: 'stat(2) of one host file again and again: path resolution through the VFS and the Gofer',
+  },
+  {
+    name: 'smallfiles',
+    source: 'fileio.c',
+    size: () => ({ args: ['small', fixtures().small, String(SMALL_FILES)], label: `${SMALL_FILES} files`, perUnit: { count: SMALL_FILES, unit: 'µs/file' } }),
+    expected: () => `small ${SMALL_FILES} files ${SMALL_FILES * SMALL_FILE_BYTES} bytes\n`,
+    note: 'open+read+close of 1,000 small host files',
+  },
+  {
+    name: 'bigread',
+    source: 'fileio.c',
+    size: () => ({ args: ['read', fixtures().big], label: fmtBytes(BIG_FILE_BYTES) }),
+    expected: () => `read ${BIG_FILE_BYTES} bytes sum ${fixtureSum()}\n`,
+    note: 'a 64 MiB host file read sequentially in 1 MiB reads',
+  },
 ];
+
+// The files the file benchmarks read, made once under test/build/bench/files/ (host files: the
+// sandbox reaches them through the Gofer).
+const SMALL_FILES = 1000, SMALL_FILE_BYTES = 512, BIG_FILE_BYTES = 64 * MiB;
+
+function fixtureByte(i: number): number { return (i * 2654435761) >>> 24; }
+
+function fixtureSum(): number {
+  let sum = 0;
+  for (let i = 0; i < BIG_FILE_BYTES; i++) sum = (sum + fixtureByte(i)) >>> 0;
+  return sum;
+}
+
+let fixtureDirs: { small: string; big: string } | null = null;
+function fixtures(): { small: string; big: string } {
+  if (fixtureDirs) return fixtureDirs;
+  const root = path.join(cacheDir, 'files');
+  const small = path.join(root, 'small'), big = path.join(root, 'big.bin');
+  if (!existsSync(path.join(small, `f${SMALL_FILES - 1}`))) {
+    mkdirSync(small, { recursive: true });
+    for (let i = 0; i < SMALL_FILES; i++) writeFileSync(path.join(small, `f${i}`), Buffer.alloc(SMALL_FILE_BYTES, i & 0xff));
+  }
+  if (!existsSync(big)) {
+    const data = Buffer.alloc(BIG_FILE_BYTES);
+    for (let i = 0; i < BIG_FILE_BYTES; i++) data[i] = fixtureByte(i);
+    writeFileSync(`${big}.tmp`, data);
+    renameSync(`${big}.tmp`, big);
+  }
+  return fixtureDirs = { small, big };
+}
 
 /** The data sha256.c hashes: xorshift32 from seed 0x12345678, each word little-endian. */
 function xorshiftData(bytes: number): Uint8Array {

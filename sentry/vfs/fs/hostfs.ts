@@ -4,6 +4,10 @@
 // host's (the sandbox shows one device; host files on other host devices could share a number,
 // but the host's /proc, /sys and /dev, the usual other devices, are hidden by the sandbox's own).
 // A few open host handles are kept so that sequential reads do not reopen the file.
+//
+// Attributes and names are cached for the life of the sandbox, as runsc's default
+// --file-access=exclusive does for the root: the sandbox assumes nobody changes the host's root
+// under it, and each lookup costs no Gofer round trip once made.
 
 import { Errno } from '../../abi/errno.js';
 import type { HostFile, HostFs } from '../../host.js';
@@ -58,23 +62,26 @@ export class HostLowerFs implements Filesystem {
 
 export class HostInode extends Inode {
   private readonly kids = new Map<string, HostInode>();
+  private attrs: Stat | null = null;
 
   constructor(readonly fs: HostLowerFs, readonly path: string, readonly type: number, readonly ino: number) { super(); }
 
   override async stat(): Promise<Stat | number> {
+    if (this.attrs !== null) return this.attrs;
     const st = await this.fs.host.stat(this.path, false);
     if (typeof st === 'number') return st;
-    return { ...st, dev: this.fs.dev, ino: this.ino };
+    return this.attrs = { ...st, dev: this.fs.dev, ino: this.ino };
   }
 
   override async lookup(name: string): Promise<Inode | number> {
     if (!this.isDir) return -Errno.ENOTDIR;
     const known = this.kids.get(name);
+    if (known) return known;
     const path = this.path === '/' ? `/${name}` : `${this.path}/${name}`;
     const st = await this.fs.host.stat(path, false);
     if (typeof st === 'number') return st;
-    if (known && known.type === (st.mode & S_IFMT)) return known;
     const child = new HostInode(this.fs, path, st.mode & S_IFMT, st.ino);
+    child.attrs = { ...st, dev: this.fs.dev, ino: st.ino };
     this.kids.set(name, child);
     return child;
   }
