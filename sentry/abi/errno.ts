@@ -56,6 +56,9 @@ export const enum Errno {
   ECANCELED = 125,
 }
 
+/** "ENOENT" for 2, "errno N" for a number without a name. */
+export function errnoName(e: number): string { return ERRNO_NAMES[e] ?? `errno ${e}`; }
+
 /** Names by number, for --strace. */
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM',

@@ -2,7 +2,7 @@
 // and the task loop that runs each task on its platform context and answers its stops: syscalls
 // go to the syscall table, faults to the memory manager, exceptions become signals.
 
-import { Errno, ERRNO_NAMES } from '../abi/errno.js';
+import { Errno, errnoName } from '../abi/errno.js';
 import { Gpr, Vector, type Platform, type Stop } from '../../platform/platform.js';
 import type { Host } from '../host.js';
 import { loadProgram, LoadError, parseProgram, type ExecArgs } from '../loader/loader.js';
@@ -312,8 +312,6 @@ export class Kernel {
   }
 
 }
-
-function errnoName(e: number): string { return ERRNO_NAMES[e] ?? `errno ${e}`; }
 
 function nameOf(nr: number): string {
   return SYSCALL_NAMES.get(nr) ?? `#${nr}`;

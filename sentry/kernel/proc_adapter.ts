@@ -22,8 +22,7 @@ const EDX_FLAGS: [number, string][] = [[0, 'fpu'], [4, 'tsc'], [8, 'cx8'], [15, 
 const EXT_EDX_FLAGS: [number, string][] = [[11, 'syscall'], [20, 'nx'], [29, 'lm']];
 
 function cpuinfoText(cpus: number): string {
-  const [sig] = cpuidLeaf(1, 0);
-  const [, , , edx] = cpuidLeaf(1, 0);
+  const [sig, , , edx] = cpuidLeaf(1, 0);
   const [, , extEcx, extEdx] = cpuidLeaf(0x80000001, 0);
   const brand = [0x80000002, 0x80000003, 0x80000004].flatMap((l) => cpuidLeaf(l, 0))
     .map((w) => String.fromCharCode(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24)).join('').replace(/\0+$/, '');

@@ -1,7 +1,7 @@
 // --strace: each syscall with decoded arguments on entry, and its result, in the style of
 // gVisor's strace (`E` entry and `X` exit lines), written to the debug log.
 
-import { ERRNO_NAMES } from '../abi/errno.js';
+import { errnoName } from '../abi/errno.js';
 import type { Task } from '../kernel/task.js';
 import { SYSCALL_NAMES } from './names.js';
 import { SYSCALL_TABLE } from './table.js';
@@ -29,6 +29,6 @@ export function formatSyscall(t: Task, nr: number): string {
 }
 
 export function formatResult(t: Task, nr: number, r: number): string {
-  const res = r < 0 && r > -4096 ? `${r} (${ERRNO_NAMES[-r] ?? 'errno ' + -r})` : r > 4096 ? `0x${r.toString(16)}` : String(r);
+  const res = r < 0 && r > -4096 ? `${r} (${errnoName(-r)})` : r > 4096 ? `0x${r.toString(16)}` : String(r);
   return `[${t.tg.pid}:${t.tid}] X ${SYSCALL_NAMES.get(nr) ?? `#${nr}`} = ${res}`;
 }

@@ -87,12 +87,6 @@ export async function sys_statx(t: Task): Promise<number> {
   return putStat(t, t.arg(4), await statArg(t, t.argInt(0), t.arg(1), flags), encodeStatx);
 }
 
-/** The attributes of a path argument (relative to the cwd): for calls that only need their
- *  target to exist (the xattr calls). */
-export async function statPathArg(t: Task, _k: Kernel, pathAddr: number, follow: boolean): Promise<Stat | number> {
-  return statArg(t, AT_FDCWD, pathAddr, follow ? 0 : AT_SYMLINK_NOFOLLOW);
-}
-
 /** struct statfs (x86-64, 120 bytes). */
 function encodeStatfs(s: StatFs): Uint8Array {
   const b = new Uint8Array(120);

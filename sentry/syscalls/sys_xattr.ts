@@ -65,34 +65,42 @@ async function mayXattr(creds: FsCreds, loc: Location, name: string, write: bool
   return 0;
 }
 
-async function getxattr(t: Task, target: Target): Promise<number> {
+/** The target and the name argument (arg 1) of get/set/removexattr. */
+async function locateNamed(t: Task, target: Target): Promise<{ loc: Location; name: string } | number> {
   const loc = await locate(t, target);
   if (typeof loc === 'number') return loc;
   const name = nameArg(t, t.arg(1));
-  if (typeof name === 'number') return name;
-  const ok = await mayXattr(callerOf(t).creds, loc, name, false);
+  return typeof name === 'number' ? name : { loc, name };
+}
+
+/** Copies a value or list out as the xattr calls do: size 0 asks for the length, a smaller
+ *  buffer is ERANGE. */
+function putSized(t: Task, addr: number, size: number, bytes: Uint8Array): number {
+  if (size === 0) return bytes.length;
+  if (size < bytes.length) return -Errno.ERANGE;
+  return copyOut(t, addr, bytes) ? bytes.length : -Errno.EFAULT;
+}
+
+async function getxattr(t: Task, target: Target): Promise<number> {
+  const r = await locateNamed(t, target);
+  if (typeof r === 'number') return r;
+  const ok = await mayXattr(callerOf(t).creds, r.loc, r.name, false);
   if (ok < 0) return ok;
-  const value = await loc.dentry.inode.getxattr(name);
-  if (typeof value === 'number') return value;
-  const size = t.arg(3);
-  if (size === 0) return value.length;
-  if (size < value.length) return -Errno.ERANGE;
-  return copyOut(t, t.arg(2), value) ? value.length : -Errno.EFAULT;
+  const value = await r.loc.dentry.inode.getxattr(r.name);
+  return typeof value === 'number' ? value : putSized(t, t.arg(2), t.arg(3), value);
 }
 
 async function setxattr(t: Task, target: Target): Promise<number> {
-  const loc = await locate(t, target);
-  if (typeof loc === 'number') return loc;
-  const name = nameArg(t, t.arg(1));
-  if (typeof name === 'number') return name;
+  const r = await locateNamed(t, target);
+  if (typeof r === 'number') return r;
   const size = t.arg(3), flags = t.argInt(4);
   if (flags & ~(XATTR_CREATE | XATTR_REPLACE)) return -Errno.EINVAL;
   if (size > XATTR_SIZE_MAX) return -Errno.E2BIG;
   const value = size === 0 ? new Uint8Array(0) : copyIn(t, t.arg(2), size);
   if (value === null) return -Errno.EFAULT;
-  const ok = await mayXattr(callerOf(t).creds, loc, name, true);
+  const ok = await mayXattr(callerOf(t).creds, r.loc, r.name, true);
   if (ok < 0) return ok;
-  return loc.dentry.inode.setxattr(name, value, flags);
+  return r.loc.dentry.inode.setxattr(r.name, value, flags);
 }
 
 async function listxattr(t: Task, target: Target): Promise<number> {
@@ -103,20 +111,15 @@ async function listxattr(t: Task, target: Target): Promise<number> {
   const admin = hasCap(callerOf(t).creds, CAP_SYS_ADMIN);
   const list = enc.encode(names.filter((n) => admin || !isTrusted(n)).map((n) => `${n}\0`).join(''));
   if (list.length > XATTR_LIST_MAX) return -Errno.E2BIG;
-  const size = t.arg(2);
-  if (size === 0) return list.length;
-  if (size < list.length) return -Errno.ERANGE;
-  return copyOut(t, t.arg(1), list) ? list.length : -Errno.EFAULT;
+  return putSized(t, t.arg(1), t.arg(2), list);
 }
 
 async function removexattr(t: Task, target: Target): Promise<number> {
-  const loc = await locate(t, target);
-  if (typeof loc === 'number') return loc;
-  const name = nameArg(t, t.arg(1));
-  if (typeof name === 'number') return name;
-  const ok = await mayXattr(callerOf(t).creds, loc, name, true);
+  const r = await locateNamed(t, target);
+  if (typeof r === 'number') return r;
+  const ok = await mayXattr(callerOf(t).creds, r.loc, r.name, true);
   if (ok < 0) return ok;
-  return loc.dentry.inode.removexattr(name);
+  return r.loc.dentry.inode.removexattr(r.name);
 }
 
 const PATH: Target = { kind: 'path', follow: true }, LPATH: Target = { kind: 'path', follow: false }, FD: Target = { kind: 'fd' };

@@ -3,7 +3,6 @@
 
 import { Errno } from '../abi/errno.js';
 import { fsCreds, type Task } from '../kernel/task.js';
-import type { Location } from '../vfs/dentry.js';
 import type { FsCreds } from '../vfs/inode.js';
 import type { Caller } from '../vfs/vfs.js';
 import { readPath } from './memory_io.js';
@@ -35,11 +34,4 @@ export function pathArg(t: Task, addr: number): string | number {
   if (p === null) return -Errno.EFAULT;
   if (p === undefined) return -Errno.ENAMETOOLONG;
   return p;
-}
-
-/** The location behind an fd of the VFS, -EBADF for a bad fd, -EINVAL... for others as given. */
-export function fdLocation(t: Task, fd: number, notVfs: number): Location | number {
-  const f = t.fds.get(fd);
-  if (!f) return -Errno.EBADF;
-  return f.location ?? notVfs;
 }

@@ -21,6 +21,14 @@ export class Dentry {
     return this.inode.fs.cacheable === false ? undefined : this.children.get(name);
   }
 
+  /** The child `name`: from the cache, else looked up in the filesystem (and cached); -errno. */
+  async child(name: string): Promise<Dentry | number> {
+    const cached = this.cached(name);
+    if (cached !== undefined) return cached;
+    const r = await this.inode.lookup(name);
+    return typeof r === 'number' ? r : this.addChild(name, r);
+  }
+
   addChild(name: string, inode: Inode): Dentry {
     const d = new Dentry(name, this, inode);
     if (this.inode.fs.cacheable !== false) this.children.set(name, d);

@@ -1,16 +1,15 @@
-// The character devices every program expects before devfs exists: /dev/null, /dev/zero,
-// /dev/full, /dev/random and /dev/urandom.
+// The memory character devices (major 1): null, zero, full, random and urandom. devfs and
+// device nodes anywhere open them by device number (sentry/vfs/fs/devfs.ts openDevice).
 
 import { Errno } from '../abi/errno.js';
 import type { Dirent, FileDescription } from './file.js';
 import { S_IFCHR, type Stat } from './stat.js';
 
 export type DeviceKind = 'null' | 'zero' | 'full' | 'random' | 'urandom';
-type Kind = DeviceKind;
-const MINOR: Record<Kind, number> = { null: 3, zero: 5, full: 7, random: 8, urandom: 9 };
+const MINOR: Record<DeviceKind, number> = { null: 3, zero: 5, full: 7, random: 8, urandom: 9 };
 
 export class DeviceFile implements FileDescription {
-  constructor(private readonly kind: Kind, public flags: number, private readonly random: (n: number) => Uint8Array) {}
+  constructor(private readonly kind: DeviceKind, public flags: number, private readonly random: (n: number) => Uint8Array) {}
 
   get path(): string { return `/dev/${this.kind}`; }
 
@@ -32,9 +31,4 @@ export class DeviceFile implements FileDescription {
   ioctl(): number { return -Errno.ENOTTY; }
   readdir(): Dirent[] | number { return -Errno.ENOTDIR; }
   release(): void { /* nothing held */ }
-
-  static byPath(path: string): Kind | null {
-    const m = /^\/dev\/(null|zero|full|random|urandom)$/.exec(path);
-    return m ? (m[1] as Kind) : null;
-  }
 }

@@ -81,7 +81,7 @@ export class InodeFile implements FileDescription {
       case SEEK_SET: base = 0; break;
       case SEEK_CUR: base = this.offset; break;
       case SEEK_END: case SEEK_DATA: case SEEK_HOLE: {
-        if (this.inode.isDir) return whence === SEEK_END ? -Errno.EINVAL : -Errno.EINVAL;
+        if (this.inode.isDir) return -Errno.EINVAL;
         const st = await this.inode.stat();
         if (typeof st === 'number') return st;
         if (whence === SEEK_END) { base = st.size; break; }

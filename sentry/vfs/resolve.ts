@@ -37,13 +37,8 @@ export function checkPath(path: string): number {
 
 /** The child `name` of directory `dir` (cached or looked up), with mounts on it followed. */
 export async function child(dir: Location, name: string): Promise<Location | number> {
-  let d = dir.dentry.cached(name);
-  if (d === undefined) {
-    const r = await dir.dentry.inode.lookup(name);
-    if (typeof r === 'number') return r;
-    d = dir.dentry.addChild(name, r);
-  }
-  return mountedAt({ mount: dir.mount, dentry: d });
+  const d = await dir.dentry.child(name);
+  return typeof d === 'number' ? d : mountedAt({ mount: dir.mount, dentry: d });
 }
 
 /** `..` of `dir`: the task's root stays put; a mount's root goes up through its mountpoint. */

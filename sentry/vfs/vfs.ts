@@ -38,8 +38,6 @@ const S_ISUID = 0o4000, S_ISGID = 0o2000, S_IXGRP = 0o010;
 
 function ctx(c: Caller): ResolveContext { return { root: c.root, creds: c.creds }; }
 
-async function statOf(i: Inode): Promise<Stat | number> { return i.stat(); }
-
 /** Where a relative path starts: the cwd, or the directory behind `dirfd`. */
 function startOf(c: Caller, dirfd: number, path: string): Location | number {
   if (path.startsWith('/') || dirfd === AT_FDCWD) return c.cwd;
@@ -57,7 +55,7 @@ export async function lookupAt(c: Caller, dirfd: number, path: string, follow: b
 }
 
 /** A target given as (dirfd, path, AT_ flags): AT_EMPTY_PATH with "" names the fd itself. */
-async function targetAt(c: Caller, dirfd: number, path: string, flags: number, followByDefault = true): Promise<Location | number> {
+export async function targetAt(c: Caller, dirfd: number, path: string, flags: number, followByDefault = true): Promise<Location | number> {
   if (path === '' && (flags & AT_EMPTY_PATH)) {
     if (dirfd === AT_FDCWD) return c.cwd;
     const loc = c.fdLocation(dirfd);
@@ -70,7 +68,7 @@ async function targetAt(c: Caller, dirfd: number, path: string, flags: number, f
 }
 
 async function may(c: Caller, i: Inode, mask: number): Promise<number> {
-  const st = await statOf(i);
+  const st = await i.stat();
   if (typeof st === 'number') return st;
   return mayAccess(c.creds, st, mask) ? 0 : -Errno.EACCES;
 }
@@ -86,7 +84,7 @@ async function creating(c: Caller, dirfd: number, path: string): Promise<{ dir: 
  *  and the caller needs write and search permission on the directory. */
 async function mayCreate(c: Caller, dir: Location, name: string): Promise<number> {
   if (name === '' || name === '.' || name === '..') return -Errno.EEXIST;
-  const existing = await dir.dentry.inode.lookup(name);
+  const existing = await dir.dentry.child(name);
   if (typeof existing !== 'number') return -Errno.EEXIST;
   if (existing !== -Errno.ENOENT) return existing;
   if (dir.mount.readOnly) return -Errno.EROFS;
@@ -117,7 +115,7 @@ export async function openAt(c: Caller, dirfd: number, path: string, flags: numb
     if (typeof loc === 'number') return loc;
   }
   const inode = loc.dentry.inode;
-  const st = await statOf(inode);
+  const st = await inode.stat();
   if (typeof st === 'number') return st;
   const type = st.mode & S_IFMT;
   if (flags & O_PATH) {
@@ -161,10 +159,10 @@ async function openCreating(c: Caller, dirfd: number, path: string, flags: numbe
     if (typeof p === 'number') return p;
     const { dir, name, trailingSlash } = p;
     if (name === '' || name === '.' || name === '..' || trailingSlash) return -Errno.EISDIR;
-    const found = await dir.dentry.inode.lookup(name);
+    const found = await dir.dentry.child(name);
     if (typeof found !== 'number') {
       if (flags & O_EXCL) return -Errno.EEXIST;
-      const loc = mountedAt({ mount: dir.mount, dentry: dir.dentry.cached(name) ?? dir.dentry.addChild(name, found) });
+      const loc = mountedAt({ mount: dir.mount, dentry: found });
       if (!loc.dentry.inode.isSymlink) return { loc, created: false };
       if (flags & O_NOFOLLOW) return -Errno.ELOOP;
       if (links >= MAX_SYMLINKS) return -Errno.ELOOP;
@@ -228,7 +226,7 @@ export async function accessAt(c: Caller, realCreds: FsCreds, dirfd: number, pat
   const loc = await targetAt(who, dirfd, path, flags);
   if (typeof loc === 'number') return loc;
   if (mode === 0) return 0;
-  const st = await statOf(loc.dentry.inode);
+  const st = await loc.dentry.inode.stat();
   if (typeof st === 'number') return st;
   const type = st.mode & S_IFMT;
   if ((mode & W_OK) && loc.mount.readOnly && (type === S_IFREG || type === S_IFDIR || type === S_IFLNK)) return -Errno.EROFS;
@@ -244,7 +242,7 @@ export async function readlinkAt(c: Caller, dirfd: number, path: string): Promis
 
 /** chmod, fchmod, fchmodat. */
 export async function chmodLoc(c: Caller, loc: Location, mode: number): Promise<number> {
-  const st = await statOf(loc.dentry.inode);
+  const st = await loc.dentry.inode.stat();
   if (typeof st === 'number') return st;
   if (loc.mount.readOnly) return -Errno.EROFS;
   if (!isOwner(c.creds, st)) return -Errno.EPERM;
@@ -256,7 +254,7 @@ export async function chmodLoc(c: Caller, loc: Location, mode: number): Promise<
 
 /** chown family: -1 leaves an id alone (uid and gid already masked to 32 bits by the caller). */
 export async function chownLoc(c: Caller, loc: Location, uid: number, gid: number): Promise<number> {
-  const st = await statOf(loc.dentry.inode);
+  const st = await loc.dentry.inode.stat();
   if (typeof st === 'number') return st;
   if (loc.mount.readOnly) return -Errno.EROFS;
   const newUid = uid === 0xffffffff ? st.uid : uid, newGid = gid === 0xffffffff ? st.gid : gid;
@@ -280,7 +278,7 @@ export async function chownLoc(c: Caller, loc: Location, uid: number, gid: numbe
 /** utimensat: both null means "now" for both (needs write permission or ownership). */
 export async function utimesLoc(c: Caller, loc: Location, atime: TimeSpec | null, mtime: TimeSpec | null, explicit: boolean): Promise<number> {
   if (atime === null && mtime === null) return 0;
-  const st = await statOf(loc.dentry.inode);
+  const st = await loc.dentry.inode.stat();
   if (typeof st === 'number') return st;
   if (loc.mount.readOnly) return -Errno.EROFS;
   if (explicit) {
@@ -297,7 +295,7 @@ export async function utimesLoc(c: Caller, loc: Location, atime: TimeSpec | null
 /** truncate(2) on a path. */
 export async function truncateLoc(c: Caller, loc: Location, size: number): Promise<number> {
   if (size < 0) return -Errno.EINVAL;
-  const st = await statOf(loc.dentry.inode);
+  const st = await loc.dentry.inode.stat();
   if (typeof st === 'number') return st;
   if ((st.mode & S_IFMT) === S_IFDIR) return -Errno.EISDIR;
   if ((st.mode & S_IFMT) !== S_IFREG) return -Errno.EINVAL;
@@ -377,20 +375,12 @@ export async function linkAt(c: Caller, olddirfd: number, oldPath: string, newdi
 
 /** The checks of removing `name` from `dir` (Linux may_delete), after it was looked up. */
 async function mayDelete(c: Caller, dir: Location, victim: Inode): Promise<number> {
-  const dst = await statOf(dir.dentry.inode);
+  const dst = await dir.dentry.inode.stat();
   if (typeof dst === 'number') return dst;
   if (!mayAccess(c.creds, dst, W_OK | X_OK)) return -Errno.EACCES;
-  const vst = await statOf(victim);
+  const vst = await victim.stat();
   if (typeof vst === 'number') return vst;
   return stickyAllows(c.creds, dst, vst) ? 0 : -Errno.EPERM;
-}
-
-async function childOf(dir: Location, name: string): Promise<Dentry | number> {
-  const cached = dir.dentry.cached(name);
-  if (cached) return cached;
-  const r = await dir.dentry.inode.lookup(name);
-  if (typeof r === 'number') return r;
-  return dir.dentry.addChild(name, r);
 }
 
 export async function unlinkAt(c: Caller, dirfd: number, path: string, flags: number): Promise<number> {
@@ -400,7 +390,7 @@ export async function unlinkAt(c: Caller, dirfd: number, path: string, flags: nu
   if (typeof p === 'number') return p;
   if (p.name === '' || p.name === '.' || p.name === '..') return -Errno.EISDIR;
   if (p.dir.mount.readOnly) return -Errno.EROFS;
-  const d = await childOf(p.dir, p.name);
+  const d = await p.dir.dentry.child(p.name);
   if (typeof d === 'number') return d;
   if (d.inode.isDir) return -Errno.EISDIR;
   if (p.trailingSlash) return -Errno.ENOTDIR;
@@ -420,7 +410,7 @@ export async function rmdirAt(c: Caller, dirfd: number, path: string): Promise<n
   if (p.name === '..') return -Errno.ENOTEMPTY;
   if (p.name === '') return -Errno.EBUSY;
   if (p.dir.mount.readOnly) return -Errno.EROFS;
-  const d = await childOf(p.dir, p.name);
+  const d = await p.dir.dentry.child(p.name);
   if (typeof d === 'number') return d;
   if (!d.inode.isDir) return -Errno.ENOTDIR;
   const ok = await mayDelete(c, p.dir, d.inode);
@@ -450,10 +440,10 @@ export async function renameAt(c: Caller, olddirfd: number, oldPath: string, new
   if (dots(from.name)) return -Errno.EBUSY;
   if (dots(to.name)) return flags & RENAME_NOREPLACE ? -Errno.EEXIST : -Errno.EBUSY;
   if (from.dir.mount.readOnly) return -Errno.EROFS;
-  const src = await childOf(from.dir, from.name);
+  const src = await from.dir.dentry.child(from.name);
   if (typeof src === 'number') return src;
   if (!src.inode.isDir && (from.trailingSlash || to.trailingSlash)) return -Errno.ENOTDIR;
-  const dst = await childOf(to.dir, to.name);
+  const dst = await to.dir.dentry.child(to.name);
   if (typeof dst === 'number' && dst !== -Errno.ENOENT) return dst;
   const target = typeof dst === 'number' ? null : dst;
   if (target === null && (flags & RENAME_EXCHANGE)) return -Errno.ENOENT;
@@ -493,4 +483,3 @@ export async function chdirTo(c: Caller, loc: Location): Promise<Location | numb
   return perm < 0 ? perm : loc;
 }
 
-export { targetAt };

@@ -133,26 +133,8 @@ const BENCHMARKS: Benchmark[] = [
     },
     note: 'sieve of Eratosthenes, one byte per number: memory-bound loops, fresh pages (calloc)',
   },
-  {
-    name: 'getppid',
-    source: 'getppid.c',
-    size: (s) => {
-      const calls = Math.max(1, Math.round(1_000_000 * s));
-      return { args: [String(calls), 'getppid'], label: `${calls.toLocaleString('en-US')} calls`, perUnit: { count: calls, unit: 'µs/call' } };
-    },
-    expected: (size) => `getppid calls=${size.args[0]} consistent=yes\n`,
-    note: 'getppid() in a loop: the syscall round trip (per call: net of the startup benchmark)',
-  },
-  {
-    name: 'syscall',
-    source: 'getppid.c',
-    size: (s) => {
-      const calls = Math.max(1, Math.round(1_000_000 * s));
-      return { args: [String(calls), 'syscall'], label: `${calls.toLocaleString('en-US')} calls`, perUnit: { count: calls, unit: 'µs/call' } };
-    },
-    expected: (size) => `getppid calls=${size.args[0]} consistent=yes\n`,
-    note: 'syscall(SYS_getppid) in a loop: the round trip plus the generic wrapper (per call: net of startup)',
-  },
+  getppidLoop('getppid', 'getppid', 'getppid() in a loop: the syscall round trip (per call: net of the startup benchmark)'),
+  getppidLoop('syscall', 'syscall', 'syscall(SYS_getppid) in a loop: the round trip plus the generic wrapper (per call: net of startup)'),
   {
     name: 'stat',
     source: 'fileio.c',
@@ -178,6 +160,20 @@ const BENCHMARKS: Benchmark[] = [
     note: 'a 64 MiB host file read sequentially in 1 MiB reads',
   },
 ];
+
+/** 1,000,000 getppid calls through getppid.c, calling getppid() or syscall() (`mode`). */
+function getppidLoop(name: string, mode: 'getppid' | 'syscall', note: string): Benchmark {
+  return {
+    name,
+    source: 'getppid.c',
+    size: (s) => {
+      const calls = Math.max(1, Math.round(1_000_000 * s));
+      return { args: [String(calls), mode], label: `${calls.toLocaleString('en-US')} calls`, perUnit: { count: calls, unit: 'µs/call' } };
+    },
+    expected: (size) => `getppid calls=${size.args[0]} consistent=yes\n`,
+    note,
+  };
+}
 
 // The files the file benchmarks read, made once under test/build/bench/files/ (host files: the
 // sandbox reaches them through the Gofer).

@@ -26,6 +26,7 @@ export class HostLowerFs implements Filesystem {
 
   private constructor(readonly host: HostFs, readonly dev: number, rootStat: Stat) {
     this.root = new HostInode(this, '/', S_IFDIR, rootStat.ino);
+    this.root.remember(rootStat);
   }
 
   /** Attaches to the host root; -errno when it cannot be read. */
@@ -69,7 +70,11 @@ export class HostInode extends Inode {
   override async stat(): Promise<Stat | number> {
     if (this.attrs !== null) return this.attrs;
     const st = await this.fs.host.stat(this.path, false);
-    if (typeof st === 'number') return st;
+    return typeof st === 'number' ? st : this.remember(st);
+  }
+
+  /** Keeps the host's attributes, shown on the sandbox's device. */
+  remember(st: Stat): Stat {
     return this.attrs = { ...st, dev: this.fs.dev, ino: this.ino };
   }
 
@@ -81,7 +86,7 @@ export class HostInode extends Inode {
     const st = await this.fs.host.stat(path, false);
     if (typeof st === 'number') return st;
     const child = new HostInode(this.fs, path, st.mode & S_IFMT, st.ino);
-    child.attrs = { ...st, dev: this.fs.dev, ino: st.ino };
+    child.remember(st);
     this.kids.set(name, child);
     return child;
   }
