@@ -7,6 +7,8 @@ import { Gpr, Vector, type Platform, type Stop } from '../../platform/platform.j
 import type { Host } from '../host.js';
 import { loadProgram, LoadError, parseProgram, type ExecArgs } from '../loader/loader.js';
 import { FrameAllocator } from '../mm/frames.js';
+import type { PageMemory } from '../mm/mappable.js';
+import { FramePageMemory } from '../mm/page_memory.js';
 import { FutexTable } from './futex.js';
 import { MemoryManager } from '../mm/mm.js';
 import { SYSCALL_NAMES } from '../syscalls/names.js';
@@ -44,6 +46,8 @@ export interface KernelOptions {
 export class Kernel {
   readonly frames: FrameAllocator;
   readonly commitPool: { used: number; limit: number };
+  /** Frames for file pages (tmpfs, the page cache), charged like guest memory. */
+  readonly pageMemory: PageMemory;
   readonly tasks = new Map<number, Task>();
   private nextTid = 1;
   private readonly loggedUnimplemented = new Set<number>();
@@ -59,6 +63,7 @@ export class Kernel {
     this.frames = new FrameAllocator(platform.memory);
     // Keep a little headroom for the kernel's own frames (page tables later, page cache).
     this.commitPool = { used: 0, limit: platform.memory.frameCount - 16 };
+    this.pageMemory = new FramePageMemory(this.frames, platform.memory, this.commitPool);
     this.bootTime = host.clock.monotonic();
     this.bootRealtime = host.clock.realtime();
   }
@@ -262,6 +267,11 @@ export class Kernel {
   private pageFault(t: Task, addr: number, access: number): void {
     const r = t.mm.handleFault(addr, access);
     if (r === 'ok') return;
+    if (r === 'bus') {
+      this.log(`pid ${t.tg.pid}: SIGBUS (BUS_ADRERR) at 0x${addr.toString(16)}: beyond the end of the mapped file`);
+      this.killGroup(t, SIGBUS);
+      return;
+    }
     if (r === 'oom') {
       this.log(`error: out of guest memory at 0x${addr.toString(16)}: killing pid ${t.tg.pid}`);
       this.killGroup(t, SIGKILL);

@@ -162,7 +162,8 @@ export class KernelProcSource implements ProcSource {
 
   private maps(t: Task): ProcMap[] {
     return t.mm.mappings.map((v) => ({
-      start: v.start, end: v.end, perms: permsOf(v.prot, v.flags), offset: 0, dev: 0, inode: 0, name: v.name, rss: 0, anonymous: 0,
+      start: v.start, end: v.end, perms: permsOf(v.prot, v.flags), offset: (v.file?.pgoff ?? 0) * 4096,
+      dev: v.file?.dev ?? 0, inode: v.file?.ino ?? 0, name: v.name, rss: 0, anonymous: 0,
     }));
   }
 

@@ -8,6 +8,7 @@ import type { Location } from '../vfs/dentry.js';
 import { Errno } from '../abi/errno.js';
 import { Access, PAGE_SIZE, Perm, USER_ADDRESS_LIMIT, type AddressSpace, type PhysicalMemory } from '../../platform/platform.js';
 import type { FrameAllocator } from './frames.js';
+import type { Mappable } from './mappable.js';
 import { getU64 } from '../abi/bytes.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -24,7 +25,38 @@ export interface Vma {
   flags: number;
   /** For /proc/PID/maps: "[heap]", "[stack]", a path, or "". */
   name: string;
+  /** The file whose pages back it; none for anonymous memory. */
+  file?: FileMapping;
 }
+
+/** What a file-backed VMA maps. */
+export interface FileMapping {
+  mappable: Mappable;
+  /** The file page at the VMA's start. */
+  pgoff: number;
+  /** The description was open for writing: a MAP_SHARED mapping may be made writable. */
+  writable: boolean;
+  /** For /proc/PID/maps. */
+  dev: number;
+  ino: number;
+}
+
+/** `v` cut to [start, end), its file offset moved along. */
+function slice(v: Vma, start: number, end: number): Vma {
+  const file = v.file && start !== v.start ? { ...v.file, pgoff: v.file.pgoff + (start - v.start) / PAGE_SIZE } : v.file;
+  return { ...v, start, end, file };
+}
+
+/** Whether `b` continues `a` (adjacent, alike, and for files the next pages of the same file). */
+function continues(a: Vma, b: Vma): boolean {
+  if (a.end !== b.start || a.prot !== b.prot || a.flags !== b.flags || a.name !== b.name) return false;
+  if (!a.file || !b.file) return !a.file && !b.file;
+  return a.file.mappable === b.file.mappable && a.file.writable === b.file.writable
+    && a.file.pgoff + (a.end - a.start) / PAGE_SIZE === b.file.pgoff;
+}
+
+/** pageFrame's failures: guest memory is exhausted, or the page lies beyond its file's end. */
+const NO_MEMORY = -1, BEYOND_FILE = -2;
 
 export const STACK_TOP = 0x7ffffffff000;
 const MMAP_TOP = 0x7ffff7fff000;
@@ -46,7 +78,8 @@ function commitPages(v: { prot: number; flags: number }, pages: number): number 
   return (v.prot & PROT_WRITE) && !(v.flags & MAP_SHARED) ? pages : 0;
 }
 
-export type FaultResult = 'ok' | 'maperr' | 'accerr' | 'oom';
+/** 'bus': a file page beyond the end of the file (SIGBUS). */
+export type FaultResult = 'ok' | 'maperr' | 'accerr' | 'oom' | 'bus';
 
 export class MemoryManager {
   /** Sorted, non-overlapping. */
@@ -88,6 +121,18 @@ export class MemoryManager {
 
   get mappings(): readonly Vma[] { return this.vmas; }
 
+  /** Whether every page of [start, end) is mapped. */
+  private isMapped(start: number, end: number): boolean {
+    let cursor = start;
+    for (const v of this.vmas) {
+      if (v.end <= cursor || v.start >= end) continue;
+      if (v.start > cursor) return false;
+      cursor = v.end;
+      if (cursor >= end) break;
+    }
+    return cursor >= end;
+  }
+
   private overlaps(start: number, end: number): boolean {
     return this.vmas.some((v) => v.start < end && v.end > start);
   }
@@ -126,8 +171,8 @@ export class MemoryManager {
       if (v.end <= start || v.start >= end) { out.push(v); continue; }
       const cutStart = Math.max(v.start, start), cutEnd = Math.min(v.end, end);
       this.uncharge(commitPages(v, (cutEnd - cutStart) / PAGE_SIZE));
-      if (v.start < start) out.push({ ...v, end: start });
-      if (v.end > end) out.push({ ...v, start: end });
+      if (v.start < start) out.push(slice(v, v.start, start));
+      if (v.end > end) out.push(slice(v, end, v.end));
     }
     this.vmas = out;
     this.dropPages(start, end);
@@ -157,8 +202,8 @@ export class MemoryManager {
 
   // --- mmap and friends --------------------------------------------------------------------
 
-  /** Anonymous mmap (file mappings are read into private memory by the caller). Returns the address or -errno. */
-  mmap(addr: number, length: number, prot: number, flags: number, name = ''): number {
+  /** mmap of anonymous memory, or of `file`'s pages. Returns the address or -errno. */
+  mmap(addr: number, length: number, prot: number, flags: number, name = '', file?: FileMapping): number {
     if (length <= 0) return -Errno.EINVAL;
     const len = pageAlignUp(length);
     if (len > USER_ADDRESS_LIMIT) return -Errno.ENOMEM;
@@ -176,7 +221,7 @@ export class MemoryManager {
       else start = this.findGap(len);
       if (start < 0) return -Errno.ENOMEM;
     }
-    const vma: Vma = { start, end: start + len, prot, flags: flags & (MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN), name };
+    const vma: Vma = { start, end: start + len, prot, flags: flags & (MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN), name, file };
     if (!this.charge(commitPages(vma, len / PAGE_SIZE))) return -Errno.ENOMEM;
     if (this.overlaps(start, start + len)) {
       this.removeRange(start, start + len);
@@ -197,16 +242,12 @@ export class MemoryManager {
     if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -Errno.EINVAL;
     const end = addr + pageAlignUp(length);
     if (end === addr) return 0;
-    // Every page of the range must be mapped.
-    let cursor = addr;
-    for (const v of this.vmas) {
-      if (v.end <= cursor || v.start >= end) continue;
-      if (v.start > cursor) return -Errno.ENOMEM;
-      cursor = v.end;
-      if (cursor >= end) break;
-    }
-    if (cursor < end) return -Errno.ENOMEM;
+    if (!this.isMapped(addr, end)) return -Errno.ENOMEM;
     const p = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+    // A shared file mapping can be made writable only through a description open for writing.
+    if ((p & PROT_WRITE) && this.vmas.some((v) => v.start < end && v.end > addr && (v.flags & MAP_SHARED) && v.file && !v.file.writable)) {
+      return -Errno.EACCES;
+    }
     // Account for pages that become (or stop being) committed before changing anything.
     let delta = 0;
     for (const v of this.vmas) {
@@ -219,9 +260,9 @@ export class MemoryManager {
     const out: Vma[] = [];
     for (const v of this.vmas) {
       if (v.end <= addr || v.start >= end) { out.push(v); continue; }
-      if (v.start < addr) out.push({ ...v, end: addr });
-      out.push({ ...v, start: Math.max(v.start, addr), end: Math.min(v.end, end), prot: p });
-      if (v.end > end) out.push({ ...v, start: end });
+      if (v.start < addr) out.push(slice(v, v.start, addr));
+      out.push({ ...slice(v, Math.max(v.start, addr), Math.min(v.end, end)), prot: p });
+      if (v.end > end) out.push(slice(v, end, v.end));
     }
     this.vmas = out;
     this.as.unmap(addr, end - addr); // refaults install the new permissions
@@ -234,8 +275,7 @@ export class MemoryManager {
     const out: Vma[] = [];
     for (const v of this.vmas) {
       const prev = out[out.length - 1];
-      if (prev && prev.end === v.start && prev.prot === v.prot && prev.flags === v.flags && prev.name === v.name
-        && v.start <= end && prev.end >= start) {
+      if (prev && continues(prev, v) && v.start <= end && prev.end >= start) {
         prev.end = v.end;
       } else out.push(v);
     }
@@ -286,7 +326,7 @@ export class MemoryManager {
       dest = this.findGap(newSize);
       if (dest < 0) return -Errno.ENOMEM;
     }
-    const moved: Vma = { ...v, start: dest, end: dest + newSize };
+    const moved: Vma = { ...slice(v, oldAddr, oldAddr + oldSize), start: dest, end: dest + newSize };
     if (!this.charge(commitPages(moved, newSize / PAGE_SIZE))) return -Errno.ENOMEM;
     if (flags & MREMAP_FIXED) this.removeRange(dest, dest + newSize);
     // Move the frames, not their contents.
@@ -302,7 +342,10 @@ export class MemoryManager {
     return dest;
   }
 
-  /** MADV_DONTNEED on private anonymous memory: the pages read back as zero. Other advice is a hint. */
+  /**
+   * MADV_DONTNEED: private anonymous pages read back as zero, private file pages as the file's
+   * (the private copies are dropped). Other advice is a hint.
+   */
   madvise(addr: number, length: number, advice: number): number {
     if (!isAligned(addr) || length < 0) return -Errno.EINVAL;
     const MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9;
@@ -319,6 +362,18 @@ export class MemoryManager {
     return 0;
   }
 
+  /**
+   * msync: the flags and the range are checked as Linux does. There is nothing to write back: a
+   * MAP_SHARED page is the file's own page (tmpfs, the overlay's upper layer), never a copy.
+   */
+  msync(addr: number, length: number, flags: number): number {
+    const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+    if (!isAligned(addr) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || ((flags & MS_ASYNC) && (flags & MS_SYNC))) return -Errno.EINVAL;
+    const end = addr + pageAlignUp(length);
+    if (end > USER_ADDRESS_LIMIT) return -Errno.ENOMEM;
+    return this.isMapped(addr, end) ? 0 : -Errno.ENOMEM;
+  }
+
   // --- paging --------------------------------------------------------------------------------
 
   /** Makes the page at `addr` present for `access` and installs it in the address space. */
@@ -327,19 +382,41 @@ export class MemoryManager {
     if (!v) return 'maperr';
     const ok = access === Access.WRITE ? (v.prot & PROT_WRITE) : access === Access.EXEC ? (v.prot & PROT_EXEC) : (v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
     if (!ok) return 'accerr';
-    const frame = this.pageFrame(Math.floor(addr / PAGE_SIZE));
-    if (frame < 0) return 'oom';
-    this.as.map(Math.floor(addr / PAGE_SIZE) * PAGE_SIZE, [frame], toPerms(v.prot));
+    const vpn = Math.floor(addr / PAGE_SIZE);
+    const frame = this.pageFrame(vpn, v, access === Access.WRITE);
+    if (frame < 0) return frame === BEYOND_FILE ? 'bus' : 'oom';
+    // A private page still shared (with its file, or after fork) is mapped read-only: the first
+    // write faults again and copies it.
+    let perms = toPerms(v.prot);
+    if ((v.flags & MAP_PRIVATE) && this.frames.refCount(frame) > 1) perms &= ~Perm.WRITE;
+    this.as.map(vpn * PAGE_SIZE, [frame], perms);
     return 'ok';
   }
 
-  /** The frame backing page `vpn`, allocating a zero page on first touch; -1 when out of memory. */
-  private pageFrame(vpn: number): number {
+  /**
+   * The frame backing page `vpn` of `v`: on first touch a zero page, or the file's page; for a
+   * write to a private page that is shared, a private copy. NO_MEMORY or BEYOND_FILE on failure.
+   */
+  private pageFrame(vpn: number, v: Vma, write: boolean): number {
     let f = this.pages.get(vpn);
     if (f === undefined) {
-      f = this.frames.alloc();
-      if (f < 0) return -1;
+      if (v.file) {
+        f = v.file.mappable.frameAt(v.file.pgoff + vpn - v.start / PAGE_SIZE);
+        if (f < 0) return f === -Errno.ENOMEM ? NO_MEMORY : BEYOND_FILE;
+      } else {
+        f = this.frames.alloc();
+        if (f < 0) return NO_MEMORY;
+      }
       this.pages.set(vpn, f);
+    }
+    if (write && (v.flags & MAP_PRIVATE) && this.frames.refCount(f) > 1) {
+      const copy = this.frames.alloc();
+      if (copy < 0) return NO_MEMORY;
+      this.memory.u8.copyWithin(copy * PAGE_SIZE, f * PAGE_SIZE, (f + 1) * PAGE_SIZE);
+      this.frames.decRef(f);
+      this.pages.set(vpn, copy);
+      this.as.unmap(vpn * PAGE_SIZE, PAGE_SIZE); // the CPU may hold the shared frame read-only
+      f = copy;
     }
     return f;
   }
@@ -353,7 +430,7 @@ export class MemoryManager {
     const v = this.findVma(addr);
     if (!v) return -1;
     if (write ? !(v.prot & PROT_WRITE) : !(v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) return -1;
-    const f = this.pageFrame(Math.floor(addr / PAGE_SIZE));
+    const f = this.pageFrame(Math.floor(addr / PAGE_SIZE), v, write);
     if (f < 0) return -1;
     if (write) this.memory.invalidateCode(f);
     return f * PAGE_SIZE + (addr % PAGE_SIZE);
@@ -390,8 +467,9 @@ export class MemoryManager {
     let done = 0;
     while (done < data.length) {
       const a = addr + done;
-      if (!this.findVma(a)) return false;
-      const f = this.pageFrame(Math.floor(a / PAGE_SIZE));
+      const v = this.findVma(a);
+      if (!v) return false;
+      const f = this.pageFrame(Math.floor(a / PAGE_SIZE), v, true);
       if (f < 0) return false;
       this.memory.invalidateCode(f);
       const n = Math.min(data.length - done, PAGE_SIZE - (a % PAGE_SIZE));

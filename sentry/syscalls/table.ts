@@ -44,7 +44,7 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   readlink: [file.sys_readlink, 'spu'], readlinkat: [file.sys_readlinkat, 'fspu'], fcntl: [file.sys_fcntl, 'fdx'],
   dup: [file.sys_dup, 'f'], dup2: [file.sys_dup2, 'ff'], dup3: [file.sys_dup3, 'ffx'],
   mmap: [mmap.sys_mmap, 'puxxfx'], munmap: [mmap.sys_munmap, 'pu'], mprotect: [mmap.sys_mprotect, 'pux'],
-  mremap: [mmap.sys_mremap, 'puuxp'], brk: [mmap.sys_brk, 'p'], madvise: [mmap.sys_madvise, 'pud'],
+  mremap: [mmap.sys_mremap, 'puuxp'], brk: [mmap.sys_brk, 'p'], madvise: [mmap.sys_madvise, 'pud'], msync: [mmap.sys_msync, 'pux'],
   exit: [thread.sys_exit, 'd'], exit_group: [thread.sys_exit_group, 'd'], getpid: [thread.sys_getpid, ''],
   getppid: [thread.sys_getppid, ''], gettid: [thread.sys_gettid, ''], set_tid_address: [thread.sys_set_tid_address, 'p'],
   set_robust_list: [thread.sys_set_robust_list, 'pu'], arch_prctl: [thread.sys_arch_prctl, 'xp'],

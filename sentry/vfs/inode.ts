@@ -8,6 +8,7 @@
 // operations on a non-directory, EINVAL for readlink of a non-symlink, ...), so a filesystem
 // overrides only what its inodes support.
 
+import type { Mappable, PageMemory } from '../mm/mappable.js';
 import { Errno } from '../abi/errno.js';
 import type { Location } from './dentry.js';
 import type { Dirent, FileDescription, MaybeAsync } from './file.js';
@@ -134,6 +135,11 @@ export abstract class Inode {
   allocate(_mode: number, _offset: number, _length: number): MaybeAsync<number> { return -Errno.EOPNOTSUPP; }
   /** Flushes to stable storage (a no-op for memory filesystems). */
   sync(): MaybeAsync<number> { return 0; }
+  /**
+   * The contents as frames for mmap (tmpfs pages, a read-only file's page cache), or null when
+   * they cannot be shared: MAP_SHARED then fails with ENODEV and MAP_PRIVATE takes a copy.
+   */
+  mappable(_memory: PageMemory): Mappable | null { return null; }
 
   /**
    * An open file description for this inode, when the filesystem needs its own (devices, proc

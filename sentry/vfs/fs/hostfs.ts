@@ -9,6 +9,8 @@
 // --file-access=exclusive does for the root: the sandbox assumes nobody changes the host's root
 // under it, and each lookup costs no Gofer round trip once made.
 
+import type { Mappable, PageMemory } from '../../mm/mappable.js';
+import { readOnlyPageCache } from '../../mm/page_cache.js';
 import { Errno } from '../../abi/errno.js';
 import type { HostFile, HostFs } from '../../host.js';
 import type { Dirent, MaybeAsync } from '../file.js';
@@ -117,4 +119,7 @@ export class HostInode extends Inode {
   }
 
   override write(): number { return this.isDir ? -Errno.EISDIR : -Errno.EROFS; }
+
+  /** The host layer never changes under the sandbox, so its pages are cached and shared. */
+  override mappable(memory: PageMemory): Mappable | null { return this.isRegular ? readOnlyPageCache(this, memory) : null; }
 }

@@ -6,6 +6,7 @@
 // opaque (xattr trusted.overlay.opaque = "y"), hiding the lower directory's entries. Renaming a
 // directory that exists in the lower layer answers EXDEV (no redirect_dir), and `mv` copies.
 
+import type { Mappable, PageMemory } from '../../mm/mappable.js';
 import { Errno } from '../../abi/errno.js';
 import { DT_CHR, O_ACCMODE, O_RDONLY, O_TRUNC, type Dirent, type FileDescription } from '../file.js';
 import { Inode, RENAME_EXCHANGE, RENAME_NOREPLACE, type Filesystem, type FsCreds, type SetAttr } from '../inode.js';
@@ -360,6 +361,8 @@ export class OverlayInode extends Inode {
   }
 
   override sync(): ReturnType<Inode['sync']> { return this.top.sync(); }
+  /** The layer that holds the contents: a mapping made before a copy-up keeps the lower's, as overlayfs's does. */
+  override mappable(memory: PageMemory): Mappable | null { return this.top.mappable(memory); }
 
   override async open(flags: number, creds: FsCreds): Promise<FileDescription | null | number> {
     if ((flags & O_ACCMODE) !== O_RDONLY || (flags & O_TRUNC)) {

@@ -2,6 +2,7 @@
 // timestamps, xattrs) and regular files, symlinks and special files (FIFOs, sockets, devices).
 // Linux semantics from mm/shmem.c; permission checks are the VFS's.
 
+import type { Mappable, PageMemory } from '../../mm/mappable.js';
 import { Errno } from '../../abi/errno.js';
 import { Inode, type SetAttr, type TimeSpec } from '../inode.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, type Stat, type Timespec } from '../stat.js';
@@ -202,6 +203,8 @@ export class TmpFile extends TmpInode {
 
   protected get size(): number { return this.fileSize; }
   protected override get blocks(): number { return this.data.count * SECTORS_PER_PAGE; }
+
+  override mappable(memory: PageMemory): Mappable { return this.data.mappable(memory, () => this.fileSize); }
 
   override read(dst: Uint8Array, offset: number): number {
     if (offset < 0) return -Errno.EINVAL;

@@ -1,8 +1,11 @@
 // The contents of a tmpfs regular file: a sparse map of 4 KiB pages, so holes cost nothing and a
 // 1 TB sparse file is an empty map. Every page present is charged to the filesystem's budget
 // (tmpfs's size= limit counts pages, as Linux's shmem does); the file size lives with the inode.
+// A page that is mmapped moves into a guest frame (the page itself, not a copy), so the mapping
+// and read/write see the same bytes; pages never mapped stay ordinary memory.
 
 import { Errno } from '../../abi/errno.js';
+import type { Mappable, PageMemory } from '../../mm/mappable.js';
 
 export const PAGE_SIZE = 4096;
 
@@ -19,8 +22,18 @@ type Page = Uint8Array | typeof UNWRITTEN;
 
 export class SparsePages {
   private readonly pages = new Map<number, Page>();
+  /** Pages that live in guest frames (mapped at least once), and where those come from. */
+  private readonly frames = new Map<number, number>();
+  private memory: PageMemory | null = null;
+  private mapping: Mappable | null = null;
 
   constructor(private readonly budget: PageBudget) {}
+
+  /** The pages as frames for mmap; `size` is the file's current size (pages past it are SIGBUS). */
+  mappable(memory: PageMemory, size: () => number): Mappable {
+    this.memory ??= memory;
+    return this.mapping ??= { prepare: () => 0, frameAt: (index) => this.frameAt(index, size()) };
+  }
 
   /** Pages allocated (st_blocks is this times 8). */
   get count(): number { return this.pages.size; }
@@ -53,6 +66,7 @@ export class SparsePages {
       const page = this.writablePage(index);
       if (!page) return done > 0 ? done : -Errno.ENOSPC;
       page.set(src.subarray(done, done + chunk), at);
+      this.touched(index);
       done += chunk;
     }
     return done;
@@ -85,6 +99,8 @@ export class SparsePages {
   clear(): void {
     this.budget.uncharge(this.pages.size);
     this.pages.clear();
+    for (const f of this.frames.values()) this.memory!.decRef(f);
+    this.frames.clear();
   }
 
   /** The first offset >= `offset` inside an allocated page, or -1. */
@@ -123,8 +139,34 @@ export class SparsePages {
   /** Zeroes [start, end), which lie within one page. */
   private zeroWithinPage(start: number, end: number): void {
     if (end <= start) return;
-    const page = this.pages.get(Math.floor(start / PAGE_SIZE));
-    if (page) page.fill(0, start % PAGE_SIZE, (end - 1) % PAGE_SIZE + 1);
+    const index = Math.floor(start / PAGE_SIZE);
+    const page = this.pages.get(index);
+    if (page) { page.fill(0, start % PAGE_SIZE, (end - 1) % PAGE_SIZE + 1); this.touched(index); }
+  }
+
+  /** Page `index` in a frame, with a reference for the mapping; see Mappable.frameAt. */
+  private frameAt(index: number, size: number): number {
+    if (index * PAGE_SIZE >= size) return -Errno.EFAULT;
+    const memory = this.memory!;
+    let f = this.frames.get(index);
+    if (f === undefined) {
+      const page = this.pages.get(index);
+      if (page === undefined && !this.budget.charge(1)) return -Errno.ENOMEM;
+      f = memory.alloc();
+      if (f < 0) { if (page === undefined) this.budget.uncharge(1); return -Errno.ENOMEM; }
+      const bytes = memory.bytes(f);
+      if (page) bytes.set(page);
+      this.pages.set(index, bytes);
+      this.frames.set(index, f);
+    }
+    memory.incRef(f);
+    return f;
+  }
+
+  /** The kernel wrote page `index`: code decoded from its frame is stale. */
+  private touched(index: number): void {
+    const f = this.frames.get(index);
+    if (f !== undefined) this.memory!.written(f);
   }
 
   /** Frees the pages with index in [first, end), walking the range or the map, whichever is smaller. */
@@ -133,7 +175,12 @@ export class SparsePages {
     const doomed = end - first < this.pages.size
       ? Array.from({ length: end - first }, (_, k) => first + k).filter((i) => this.pages.has(i))
       : [...this.pages.keys()].filter((i) => i >= first && i < end);
-    for (const i of doomed) this.pages.delete(i);
+    for (const i of doomed) {
+      this.pages.delete(i);
+      const f = this.frames.get(i);
+      // A mapping may still hold the frame: it keeps the old bytes, the file forgets them.
+      if (f !== undefined) { this.frames.delete(i); this.memory!.decRef(f); }
+    }
     this.budget.uncharge(doomed.length);
   }
 }
