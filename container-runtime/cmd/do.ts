@@ -8,7 +8,8 @@ import { GoferClient } from '../../gofer/client.js';
 import { KvmPlatform } from '../../platform/kvm/kvm_platform.js';
 import { cpuidFeatures } from '../../platform/cpu_features.js';
 import type { Host, HostFs } from '../../sentry/host.js';
-import { Kernel, LoadError } from '../../sentry/kernel/kernel.js';
+import { Kernel } from '../../sentry/kernel/kernel.js';
+import { ExecFailure } from '../../sentry/kernel/exec.js';
 import { initialCredentials } from '../../sentry/kernel/task.js';
 import { buildSandboxTree } from '../../sentry/vfs/sandbox_tree.js';
 import { createNodeHost } from '../../sentry/node/host.js';
@@ -20,8 +21,6 @@ import { parseSize } from '../size.js';
 
 export const DEFAULT_MEMORY = '2g';
 const MAX_MEMORY = 4 * 1024 ** 3;
-/** The largest program file read into the sandbox. */
-const MAX_PROGRAM = 256 << 20;
 /** After the Gofer dies, how long a guest may go on (seeing EIO) before the sandbox is killed. */
 const GOFER_DEATH_GRACE_MS = 2000;
 const SIGKILL = 9;
@@ -60,24 +59,6 @@ export async function findProgram(fs: HostFs, prog: string, cwd: string, path = 
     if (await isExec(abs)) return abs;
   }
   return null;
-}
-
-/** Reads a whole file from the sandbox's files; an error message on failure. */
-async function readProgram(fs: HostFs, path: string): Promise<Uint8Array | string> {
-  const f = await fs.open(path, false);
-  if (typeof f === 'number') return `cannot open: errno ${-f}`;
-  try {
-    if (f.stat.size > MAX_PROGRAM) return `too large (${f.stat.size} bytes)`;
-    const buf = new Uint8Array(f.stat.size);
-    let off = 0;
-    while (off < buf.length) {
-      const n = await f.read(buf.subarray(off), off);
-      if (n < 0) return `cannot read: errno ${-n}`;
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off);
-  } finally { f.close(); }
 }
 
 export async function runDo(argv: string[], opts: DoOptions): Promise<number> {
@@ -134,11 +115,6 @@ async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gof
       process.stderr.write(`runts: ${prog}: ${exists ? 'Permission denied' : prog.includes('/') ? 'No such file or directory' : 'command not found'}\n`);
       return exists ? 126 : 127;
     }
-    const file = await readProgram(fs, path);
-    if (typeof file === 'string') {
-      process.stderr.write(`runts: ${prog}: ${file}\n`);
-      return 126;
-    }
 
     const mounts = await buildSandboxTree({ host: fs, now: () => host!.clock.realtime() });
     if (typeof mounts === 'number') {
@@ -153,15 +129,10 @@ async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gof
       return 125;
     }
     const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-    let init;
-    try {
-      init = await kernel.createInit(file, path, argv, env, cwd, initialCredentials(uid, gid, groups));
-    } catch (e) {
-      if (e instanceof LoadError) {
-        process.stderr.write(`runts: ${prog}: cannot execute: ${e.message}\n`);
-        return 126;
-      }
-      throw e;
+    const init = await kernel.createInit(path, argv, env, cwd, initialCredentials(uid, gid, groups));
+    if (init instanceof ExecFailure) {
+      process.stderr.write(`runts: ${prog}: cannot execute: ${init.message}\n`);
+      return 126;
     }
 
     const k = kernel;

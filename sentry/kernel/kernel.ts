@@ -3,13 +3,14 @@
 // go to the syscall table, faults to the memory manager, exceptions become signals.
 
 import { Errno, errnoName } from '../abi/errno.js';
-import { Gpr, Vector, type Platform, type Stop } from '../../platform/platform.js';
+import { Vector, type Platform, type Stop } from '../../platform/platform.js';
 import type { Host } from '../host.js';
-import { loadProgram, LoadError, parseProgram, type ExecArgs } from '../loader/loader.js';
+import { LoadError } from '../loader/loader.js';
 import { FrameAllocator } from '../mm/frames.js';
 import type { PageMemory } from '../mm/mappable.js';
 import { FramePageMemory } from '../mm/page_memory.js';
 import { FutexTable } from './futex.js';
+import { ExecFailure, installImage, loadExecutable, MAX_EXECUTABLE } from './exec.js';
 import { MemoryManager } from '../mm/mm.js';
 import { SYSCALL_NAMES } from '../syscalls/names.js';
 import { SYSCALL_TABLE } from '../syscalls/table.js';
@@ -29,8 +30,6 @@ import { lookupAt, openAt, type Caller } from '../vfs/vfs.js';
 
 export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11;
 
-/** The largest executable file the loader reads whole (an ELF interpreter is about 200 KiB). */
-const MAX_EXECUTABLE = 256 << 20;
 
 /** Instructions a task runs before the event loop gets a turn. */
 const SLICE = 2_000_000;
@@ -94,34 +93,21 @@ export class Kernel {
   get rootLocation(): Location { return this.options.mounts.rootLocation; }
 
   /**
-   * Creates PID 1 from an ELF file (already read), with host stdio on fds 0-2 and `cwd` as its
-   * working directory (the root when the sandbox has no such directory). A dynamically linked
-   * program's interpreter is read from the sandbox's files. Throws LoadError when it cannot run.
+   * Creates PID 1 running the program at `execPath` (an ELF file or a `#!` script, found in the
+   * sandbox's files as execve finds it), with host stdio on fds 0-2 and `cwd` as its working
+   * directory (the root when the sandbox has no such directory). An ExecFailure when it cannot run.
    */
-  async createInit(file: Uint8Array, execPath: string, argv: string[], envp: string[], cwd: string, creds: Credentials): Promise<Task> {
+  async createInit(execPath: string, argv: string[], envp: string[], cwd: string, creds: Credentials): Promise<Task | ExecFailure> {
     const enc = new TextEncoder();
-    const mm = this.newMemoryManager();
-    const args: ExecArgs = {
-      argv: argv.map((s) => enc.encode(s)),
-      envp: envp.map((s) => enc.encode(s)),
-      execfn: enc.encode(execPath),
-      uid: creds.uid, euid: creds.euid, gid: creds.gid, egid: creds.egid,
-      random16: this.host.randomBytes(16),
-      hwcap: this.options.hwcap,
-    };
-    const interpPath = parseProgram(file).interp;
-    const interp = interpPath === null ? null : await this.readExecutable(interpPath, creds);
-    let loaded;
-    try {
-      loaded = loadProgram(mm, file, args, interp);
-    } catch (e) {
-      mm.release();
-      throw e;
+    const root = this.rootLocation;
+    let cwdLoc = await lookupAt(this.caller(root, root, creds), AT_FDCWD, cwd, true);
+    if (typeof cwdLoc === 'number' || !cwdLoc.dentry.inode.isDir) {
+      this.log(`warning: the working directory ${cwd} is not a directory in the sandbox: using /`);
+      cwdLoc = root;
     }
-    mm.exePath = execPath;
-    const nul = (list: string[]) => enc.encode(list.map((s) => `${s}\0`).join(''));
-    mm.cmdline = nul(argv);
-    mm.environ = nul(envp);
+    const env = envp.map((s) => enc.encode(s));
+    const image = await loadExecutable(this, this.caller(root, cwdLoc, creds), creds, AT_FDCWD, execPath, true, argv.map((s) => enc.encode(s)), env);
+    if (image instanceof ExecFailure) return image;
     const fds = new FdTable();
     const [stdin, stdout, stderr] = this.host.stdio;
     fds.install(0, new StreamFile(stdin, O_RDONLY, 'pipe:[stdin]'), false);
@@ -129,19 +115,8 @@ export class Kernel {
     fds.install(2, new StreamFile(stderr, O_WRONLY, 'pipe:[stderr]'), false);
     const tid = this.nextTid++;
     const tg = new ThreadGroup(tid, 0, creds, new SignalHandlers());
-    tg.comm = execPath.split('/').pop()!.slice(0, 15);
-    const root = this.rootLocation;
-    let cwdLoc = await lookupAt(this.caller(root, root, creds), AT_FDCWD, cwd, true);
-    if (typeof cwdLoc === 'number' || !cwdLoc.dentry.inode.isDir) {
-      this.log(`warning: the working directory ${cwd} is not a directory in the sandbox: using /`);
-      cwdLoc = root;
-    }
-    const exe = await lookupAt(this.caller(root, root, creds), AT_FDCWD, execPath, true);
-    mm.exe = typeof exe === 'number' ? null : exe;
-    const t = new Task(tid, tg, mm, fds, new FsContext(root, cwdLoc), this.platform.newContext());
-    t.regs.reset();
-    t.regs.rip = loaded.entry;
-    t.regs.setNumber(Gpr.RSP, loaded.sp);
+    const t = new Task(tid, tg, image.mm, fds, new FsContext(root, cwdLoc), this.platform.newContext());
+    installImage(t, image, execPath, env);
     this.tasks.set(tid, t);
     return t;
   }
@@ -193,7 +168,7 @@ export class Kernel {
   }
 
   /** Reads a whole executable (an ELF interpreter) from the sandbox's files; throws LoadError. */
-  private async readExecutable(path: string, creds: Credentials): Promise<Uint8Array> {
+  async readExecutable(path: string, creds: Credentials): Promise<Uint8Array> {
     const root = this.rootLocation;
     const f = await openAt(this.caller(root, root, creds), AT_FDCWD, path, O_RDONLY, 0, () => -Errno.EACCES);
     if (typeof f === 'number') throw new LoadError(`cannot open ${path}: ${errnoName(-f)}`, -f);

@@ -5,6 +5,7 @@ import type { SyscallHandler, SyscallRow } from './handler.js';
 import { SYSCALL_NAMES } from './names.js';
 import * as attr from './sys_attr.js';
 import * as creds from './sys_creds.js';
+import * as exec from './sys_exec.js';
 import * as file from './sys_file.js';
 import * as names from './sys_names.js';
 import * as futex from './sys_futex.js';
@@ -67,13 +68,14 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   listxattr: [xattr.sys_listxattr, 'spu'], llistxattr: [xattr.sys_llistxattr, 'spu'], flistxattr: [xattr.sys_flistxattr, 'fpu'],
   removexattr: [xattr.sys_removexattr, 'ss'], lremovexattr: [xattr.sys_lremovexattr, 'ss'], fremovexattr: [xattr.sys_fremovexattr, 'fs'],
   poll: [poll.sys_poll, 'pud'], ppoll: [poll.sys_ppoll, 'pupp'],
+  execve: [exec.sys_execve, 'spp'], execveat: [exec.sys_execveat, 'fsppx'],
 };
 
 /** Unimplemented on purpose, with the reason shown in the log. */
 const NOTES: Record<string, string> = {
   rseq: 'restartable sequences are optional; glibc falls back',
   clone: 'processes arrive with issue 4', fork: 'processes arrive with issue 4', vfork: 'processes arrive with issue 4',
-  execve: 'processes arrive with issue 4', wait4: 'processes arrive with issue 4',
+  wait4: 'processes arrive with issue 4',
 };
 
 export const SYSCALL_TABLE: SyscallRow[] = [];

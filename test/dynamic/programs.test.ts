@@ -79,6 +79,8 @@ interface PipeCase { name: string; first: string[]; second: string[] }
 const pipes: PipeCase[] = [
   { name: 'tar c | tar t', first: ['/bin/tar', 'cf', '-', '--sort=name', 'sub', 'data.txt'], second: ['/bin/tar', 'tf', '-'] },
   { name: 'gzip | gzip -d', first: ['/bin/gzip', '-c', 'data.txt'], second: ['/bin/gzip', '-dc'] },
+  // gunzip is a #! shell script that execs gzip -d.
+  { name: 'gzip | gunzip', first: ['/bin/gzip', '-c', 'data.txt'], second: ['/bin/gunzip', '-c'] },
 ];
 
 for (const p of pipes) {

@@ -46,11 +46,20 @@ t.test('a missing program is 127 with a clear message', async (t) => {
   t.match(r.stderr, /no-such-program-here: command not found/);
 });
 
-t.test('a file that is not an x86-64 ELF is 126 with a clear message', async (t) => {
+t.test('a #! script runs through its interpreter', async (t) => {
   const script = join(out, 'script.sh');
-  writeFileSync(script, '#!/bin/sh\necho hi\n');
+  writeFileSync(script, '#!/bin/sh -e\necho "hi from $0 $1"\n');
   chmodSync(script, 0o755);
-  const r = runts(['--', script]);
+  const r = runts(['--', script, 'arg']);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, `hi from ${script} arg\n`);
+});
+
+t.test('a file that is not an x86-64 ELF is 126 with a clear message', async (t) => {
+  const text = join(out, 'text');
+  writeFileSync(text, 'echo hi\n');
+  chmodSync(text, 0o755);
+  const r = runts(['--', text]);
   t.equal(r.status, 126);
   t.match(r.stderr, /cannot execute: not an ELF file/);
   const arm = join(out, 'arm.elf');
