@@ -139,7 +139,7 @@ async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gof
     const forward = (sig: NodeJS.Signals, n: number) => { const h = () => k.hostSignal(n); process.on(sig, h); return () => process.off(sig, h); };
     const unforward = [forward('SIGINT', 2), forward('SIGTERM', 15), forward('SIGHUP', 1), forward('SIGQUIT', 3)];
     try {
-      await k.runTask(init);
+      await k.run(init);
     } finally {
       unforward.forEach((f) => f());
     }

@@ -12,6 +12,7 @@ import { mayAccess, X_OK } from '../vfs/permissions.js';
 import { S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { lookupAt, type Caller } from '../vfs/vfs.js';
 import type { Kernel } from './kernel.js';
+import { endOtherThreads } from './exit.js';
 import { SignalHandlers, type Credentials, type Task } from './task.js';
 
 /** The first bytes of a file, where `#!` lines are looked for (BINPRM_BUF_SIZE). */
@@ -148,13 +149,20 @@ async function loadElf(k: Kernel, creds: Credentials, file: Uint8Array, execfn: 
  * The point of no return: `t` becomes the loaded program. Close-on-exec fds close, caught
  * signals go back to their default action (ignored ones stay ignored).
  */
-export function commitExec(t: Task, image: ExecImage, filename: string, envp: Uint8Array[]): void {
-  t.mm.release();
+export function commitExec(k: Kernel, t: Task, image: ExecImage, filename: string, envp: Uint8Array[]): void {
+  endOtherThreads(k, t);
+  t.mm.drop();
   t.mm = image.mm;
+  // A vfork parent waits for this moment: we no longer use its memory.
+  t.vforkDone?.();
+  t.vforkDone = null;
+  // An fd table shared with another process (CLONE_FILES) is copied (unshare_files).
+  if (t.fds.shared) { const own = t.fds.fork(); t.fds.drop(); t.fds = own; }
   for (const fd of t.fds.fds()) if (t.fds.getCloexec(fd)) t.fds.close(fd);
   const handlers = new SignalHandlers();
   t.tg.handlers.actions.forEach((a, sig) => { if (a.handler === SIG_IGN) handlers.actions[sig].handler = SIG_IGN; });
   t.tg.handlers = handlers;
+  t.tg.didExec = true;
   t.clearChildTid = 0;
   t.robustList = 0;
   t.robustListLen = 0;

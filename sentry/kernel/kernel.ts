@@ -11,6 +11,9 @@ import type { PageMemory } from '../mm/mappable.js';
 import { FramePageMemory } from '../mm/page_memory.js';
 import { FutexTable } from './futex.js';
 import { ExecFailure, installImage, loadExecutable, MAX_EXECUTABLE } from './exec.js';
+import { endGroup, exitedStatus, killedStatus } from './exit.js';
+import { Pipe, type PipeHost } from './pipe.js';
+import { raiseSignal } from './signals.js';
 import { MemoryManager } from '../mm/mm.js';
 import { SYSCALL_NAMES } from '../syscalls/names.js';
 import { SYSCALL_TABLE } from '../syscalls/table.js';
@@ -28,7 +31,7 @@ import { KernelProcSource } from './proc_adapter.js';
 import { AT_FDCWD } from '../vfs/path.js';
 import { lookupAt, openAt, type Caller } from '../vfs/vfs.js';
 
-export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11;
+export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13;
 
 
 /** Instructions a task runs before the event loop gets a turn. */
@@ -47,8 +50,15 @@ export class Kernel {
   readonly commitPool: { used: number; limit: number };
   /** Frames for file pages (tmpfs, the page cache), charged like guest memory. */
   readonly pageMemory: PageMemory;
+  /** Live tasks by tid. */
   readonly tasks = new Map<number, Task>();
-  private nextTid = 1;
+  /** Processes by pid, running or zombie (the PID namespace; the first process is 1). */
+  readonly groups = new Map<number, ThreadGroup>();
+  /** The most tasks the sandbox may have (a fork bomb stops at EAGAIN). */
+  pidsLimit = 4096;
+  private lastPid = 0;
+  /** Resolves when PID 1 has exited: the sandbox is over. */
+  private initDone: (() => void) | null = null;
   private readonly loggedUnimplemented = new Set<number>();
   private readonly loggedOnce = new Set<string>();
   /** Futex wait queues, shared by every task. */
@@ -113,8 +123,9 @@ export class Kernel {
     fds.install(0, new StreamFile(stdin, O_RDONLY, 'pipe:[stdin]'), false);
     fds.install(1, new StreamFile(stdout, O_WRONLY, 'pipe:[stdout]'), false);
     fds.install(2, new StreamFile(stderr, O_WRONLY, 'pipe:[stderr]'), false);
-    const tid = this.nextTid++;
-    const tg = new ThreadGroup(tid, 0, creds, new SignalHandlers());
+    const tid = this.allocatePid();
+    const tg = new ThreadGroup(tid, null, creds, new SignalHandlers());
+    this.groups.set(tid, tg);
     const t = new Task(tid, tg, image.mm, fds, new FsContext(root, cwdLoc), this.platform.newContext());
     installImage(t, image, execPath, env);
     this.tasks.set(tid, t);
@@ -269,31 +280,67 @@ export class Kernel {
     this.killGroup(t, sig);
   }
 
-  /** Ends the whole thread group as killed by `sig` (catchable signals arrive with processes). */
+  /** Ends the whole thread group as killed by `sig` (catchable signals arrive with signal delivery). */
   killGroup(t: Task, sig: number): void {
-    t.tg.termSignal = sig;
-    this.exitGroup(t, 128 + sig);
+    endGroup(this, t.tg, killedStatus(sig));
   }
 
-  exitGroup(t: Task, status: number): void {
-    const tg = t.tg;
-    if (tg.exitStatus === null) tg.exitStatus = status;
-    this.log(`pid ${tg.pid} exited with status ${status} after ${t.ctx.instructions} instructions`);
-    for (const task of tg.tasks) {
-      task.exited = true;
-      this.futexes.cancel(task);
-      task.ctx.interrupt();
-      this.tasks.delete(task.tid);
+  /** exit_group(2): every thread of t's process ends, with `code`. */
+  exitGroup(t: Task, code: number): void {
+    endGroup(this, t.tg, exitedStatus(code));
+  }
+
+  /** What pipe ends need from the kernel. */
+  readonly pipeHost: PipeHost = {
+    currentTask: () => this.currentTask,
+    brokenPipe: (t) => raiseSignal(this, t, SIGPIPE),
+    now: () => this.host.clock.realtime(),
+  };
+  private readonly pipeDev = anonDev();
+  private nextPipeIno = 1;
+
+  /** A new pipe, owned by t's user (pipefs). */
+  newPipe(t: Task): Pipe {
+    return new Pipe(this.pipeDev, this.nextPipeIno++, this.host.clock.realtime(), t.tg.creds.euid, t.tg.creds.egid);
+  }
+
+  /** The next free pid (they wrap at pid_max, as Linux's do), or -1. */
+  allocatePid(): number {
+    const PID_MAX = 4194304;
+    for (let n = 0; n < PID_MAX; n++) {
+      this.lastPid = this.lastPid % (PID_MAX - 1) + 1;
+      if (!this.tasks.has(this.lastPid) && !this.groups.has(this.lastPid)) return this.lastPid;
     }
-    t.fds.closeAll();
-    t.mm.release();
+    return -1;
+  }
+
+  /** Runs `t` beside the others: each task is its own loop on the event loop. */
+  start(t: Task): void {
+    void Promise.resolve().then(() => this.runTask(t)).catch((e: unknown) => {
+      this.log(`error: task ${t.tid} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.killGroup(t, SIGKILL);
+    });
+  }
+
+  /** Runs the sandbox from PID 1 until PID 1 exits; whatever else still runs is then killed. */
+  async run(init: Task): Promise<void> {
+    const done = new Promise<void>((resolve) => { this.initDone = resolve; });
+    this.start(init);
+    await done;
+  }
+
+  /** PID 1 has exited: as in a PID namespace, every other process is killed. */
+  initExited(_init: ThreadGroup): void {
+    for (const tg of [...this.groups.values()]) if (tg.pid !== 1 && !tg.zombie) endGroup(this, tg, killedStatus(SIGKILL));
+    this.initDone?.();
   }
 
   /** A signal from the host (runts was sent SIGINT etc.): until delivery exists, it terminates. */
   hostSignal(sig: number): void {
-    for (const t of this.tasks.values()) {
-      if (t.tg.pid === 1) { this.log(`host signal ${sig}: terminating the sandbox`); this.killGroup(t, sig); return; }
-    }
+    const init = this.groups.get(1);
+    if (!init || init.zombie) return;
+    this.log(`host signal ${sig}: terminating the sandbox`);
+    endGroup(this, init, killedStatus(sig));
   }
 
 }

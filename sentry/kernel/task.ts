@@ -8,6 +8,9 @@ import type { MemoryManager } from '../mm/mm.js';
 import type { Location } from '../vfs/dentry.js';
 import type { FdTable } from '../vfs/fd_table.js';
 import type { FsCreds } from '../vfs/inode.js';
+import { WaitQueue } from './wait_queue.js';
+
+export const SIGCHLD = 17;
 
 /** cwd, root and umask (CLONE_FS shares them). */
 export class FsContext {
@@ -55,16 +58,44 @@ export class SignalHandlers {
 
 /** A process: the thread group and what its threads share. */
 export class ThreadGroup {
+  /** The status runts exits with (the code, or 128+N when killed by signal N); null while it runs. */
   exitStatus: number | null = null;
-  /** Set when the group was killed by a signal (wait status 128+N for runts). */
+  /** Set when the group was killed by a signal. */
   termSignal = 0;
+  /** wait(2)'s status word once the group has exited: code << 8, or the signal (| 0x80 for a core dump). */
+  waitStatus = 0;
+  /** Exited and not yet reaped by its parent. */
+  zombie = false;
   readonly tasks = new Set<Task>();
   readonly rlimits = new Map<number, Rlimit>();
   comm = '';
   dumpable = 1;
   noNewPrivs = false;
+  /** The processes it forked, until reaped; a dying process gives its own to init. */
+  readonly children = new Set<ThreadGroup>();
+  /** Where wait4/waitid sleep until a child changes state. */
+  readonly childEvents = new WaitQueue();
+  /** The signal its parent gets when it exits (clone's low byte; SIGCHLD for fork). */
+  exitSignal = SIGCHLD;
+  /** It has called execve since it was forked (setpgid on it then fails with EACCES). */
+  didExec = false;
+  /** PR_SET_CHILD_SUBREAPER: orphaned descendants are given to it rather than to init. */
+  subreaper = false;
+  /** Instructions run by its exited threads, and by its reaped children (getrusage, times). */
+  exitedInstructions = 0;
+  childInstructions = 0;
 
-  constructor(readonly pid: number, public ppid: number, public creds: Credentials, public handlers: SignalHandlers) {}
+  constructor(
+    readonly pid: number,
+    public parent: ThreadGroup | null,
+    public creds: Credentials,
+    public handlers: SignalHandlers,
+    public pgid = pid,
+    public sid = pid,
+  ) {}
+
+  get ppid(): number { return this.parent?.pid ?? 0; }
+  get leader(): Task | undefined { for (const t of this.tasks) if (t.tid === this.pid) return t; return undefined; }
 }
 
 export class Task {
@@ -77,6 +108,12 @@ export class Task {
   exited = false;
   /** Syscall-restart bookkeeping and the name of the syscall in progress (for --strace). */
   syscallNr = -1;
+  /** Set while the task sleeps in a WaitQueue: ends the sleep early (kill; later signals). */
+  wakeup: (() => void) | null = null;
+  /** A kill is on its way: blocking waits end at once. */
+  interrupted = false;
+  /** A vfork parent sleeps here until this child execs or exits (CLONE_VFORK). */
+  vforkDone: (() => void) | null = null;
 
   constructor(
     readonly tid: number,

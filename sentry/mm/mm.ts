@@ -96,6 +96,8 @@ export class MemoryManager {
   environ: Uint8Array = new Uint8Array(0);
   auxv: Uint8Array = new Uint8Array(0);
   private committed = 0;
+  /** Tasks using it (threads, a vfork child before it execs). */
+  private users = 1;
 
   constructor(
     readonly as: AddressSpace,
@@ -510,6 +512,35 @@ export class MemoryManager {
   release(): void {
     this.removeRange(0, USER_ADDRESS_LIMIT);
     this.as.release();
+  }
+
+  /** Another task uses this address space (clone with CLONE_VM). */
+  retain(): void { this.users++; }
+
+  /** A task stops using it (exit, exec); the last one releases it. */
+  drop(): void { if (--this.users === 0) this.release(); }
+
+  /**
+   * Copies this address space into `child` (fork): every page is shared, and private pages are
+   * copied on the first write by either side (a private page whose frame has more than one
+   * reference is mapped read-only). -ENOMEM when the child's private memory cannot be committed.
+   */
+  forkInto(child: MemoryManager): number {
+    let commit = 0;
+    for (const v of this.vmas) commit += commitPages(v, (v.end - v.start) / PAGE_SIZE);
+    if (!child.charge(commit)) return -Errno.ENOMEM;
+    child.vmas = this.vmas.map((v) => ({ ...v }));
+    for (const [vpn, f] of this.pages) { this.frames.incRef(f); child.pages.set(vpn, f); }
+    // The parent's writable private pages must fault again to be copied.
+    for (const v of this.vmas) if ((v.flags & MAP_PRIVATE) && (v.prot & PROT_WRITE)) this.as.unmap(v.start, v.end - v.start);
+    child.brkStart = this.brkStart;
+    child.brkEnd = this.brkEnd;
+    child.exePath = this.exePath;
+    child.exe = this.exe;
+    child.cmdline = this.cmdline;
+    child.environ = this.environ;
+    child.auxv = this.auxv;
+    return 0;
   }
 
   get residentPages(): number { return this.pages.size; }

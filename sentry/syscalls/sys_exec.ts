@@ -42,7 +42,7 @@ async function execveAt(t: Task, k: Kernel, dirfd: number, pathAddr: number, arg
     if (image.errno === Errno.ENOEXEC) k.log(`pid ${t.tg.pid}: execve: ${image.message}`);
     return -image.errno;
   }
-  commitExec(t, image, path === '' ? `/dev/fd/${dirfd}` : path, envp);
+  commitExec(k, t, image, path === '' ? `/dev/fd/${dirfd}` : path, envp);
   return 0;
 }
 

@@ -3,6 +3,7 @@
 // (gVisor sys_thread.go, sys_tls.go, sys_rlimit.go).
 
 import { Errno } from '../abi/errno.js';
+import { exitThread } from '../kernel/exit.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rlimit, Task } from '../kernel/task.js';
 import type { SyscallResult } from './handler.js';
@@ -11,8 +12,7 @@ import { Slot, setPair, USER_ADDRESS_LIMIT } from '../../platform/platform.js';
 import { setU64 } from '../abi/bytes.js';
 
 export function sys_exit(t: Task, k: Kernel): SyscallResult {
-  // With one thread per group for now, exit ends the group (threads arrive with processes).
-  k.exitGroup(t, t.argInt(0) & 0xff);
+  exitThread(k, t, t.argInt(0) & 0xff);
   return 0;
 }
 export function sys_exit_group(t: Task, k: Kernel): SyscallResult {

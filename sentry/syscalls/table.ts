@@ -11,6 +11,8 @@ import * as names from './sys_names.js';
 import * as futex from './sys_futex.js';
 import * as identity from './sys_identity.js';
 import * as mmap from './sys_mmap.js';
+import * as proc from './sys_process.js';
+import * as pipe from './sys_pipe.js';
 import * as poll from './sys_poll.js';
 import * as random from './sys_random.js';
 import * as rw from './sys_read_write.js';
@@ -69,13 +71,16 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   removexattr: [xattr.sys_removexattr, 'ss'], lremovexattr: [xattr.sys_lremovexattr, 'ss'], fremovexattr: [xattr.sys_fremovexattr, 'fs'],
   poll: [poll.sys_poll, 'pud'], ppoll: [poll.sys_ppoll, 'pupp'],
   execve: [exec.sys_execve, 'spp'], execveat: [exec.sys_execveat, 'fsppx'],
+  fork: [proc.sys_fork, ''], vfork: [proc.sys_vfork, ''], clone: [proc.sys_clone, 'xpppx'], clone3: [proc.sys_clone3, 'pu'],
+  wait4: [proc.sys_wait4, 'dpxp'], waitid: [proc.sys_waitid, 'ddpxp'],
+  getpgid: [proc.sys_getpgid, 'd'], getpgrp: [proc.sys_getpgrp, ''], getsid: [proc.sys_getsid, 'd'],
+  setpgid: [proc.sys_setpgid, 'dd'], setsid: [proc.sys_setsid, ''],
+  pipe: [pipe.sys_pipe, 'p'], pipe2: [pipe.sys_pipe2, 'px'],
 };
 
 /** Unimplemented on purpose, with the reason shown in the log. */
 const NOTES: Record<string, string> = {
   rseq: 'restartable sequences are optional; glibc falls back',
-  clone: 'processes arrive with issue 4', fork: 'processes arrive with issue 4', vfork: 'processes arrive with issue 4',
-  wait4: 'processes arrive with issue 4',
 };
 
 export const SYSCALL_TABLE: SyscallRow[] = [];

@@ -18,6 +18,7 @@ export class FdTable {
   private readonly slots: (Slot | undefined)[] = [];
   /** RLIMIT_NOFILE */
   limit = 1024;
+  private users = 1;
 
   get(fd: number): FileDescription | undefined {
     return fd >= 0 ? this.slots[fd]?.file : undefined;
@@ -52,6 +53,23 @@ export class FdTable {
 
   closeAll(): void {
     for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]) this.close(fd);
+  }
+
+  /** Whether another task uses it too. */
+  get shared(): boolean { return this.users > 1; }
+
+  /** Another task shares this table (clone with CLONE_FILES). */
+  retain(): void { this.users++; }
+
+  /** A task stops using it (exit); the last one closes every fd. */
+  drop(): void { if (--this.users === 0) this.closeAll(); }
+
+  /** A copy for a new process (fork): the same open descriptions, each one reference more. */
+  fork(): FdTable {
+    const copy = new FdTable();
+    copy.limit = this.limit;
+    this.slots.forEach((s, fd) => { if (s) copy.install(fd, s.file, s.cloexec); });
+    return copy;
   }
 
   /** Open fds, for /proc/self/fd. */

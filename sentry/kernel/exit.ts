@@ -1,0 +1,114 @@
+// How tasks and processes end (Linux kernel/exit.c): a thread's exit releases what it used
+// (clear_child_tid, its share of the address space and fd table); the last thread's exit makes
+// the process a zombie, gives its children to a subreaper or init, and tells its parent, which
+// reaps it with wait4/waitid, or lets it go at once when it ignores SIGCHLD.
+
+import type { Kernel } from './kernel.js';
+import { SIGCHLD, type Task, type ThreadGroup } from './task.js';
+
+const SIG_IGN = 1;
+const SA_NOCLDWAIT = 2;
+/** Signals whose default action dumps core: the wait status says so (0x80). */
+const CORE_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
+
+/** wait(2)'s status word for an exit code. */
+export function exitedStatus(code: number): number { return (code & 0xff) << 8; }
+/** wait(2)'s status word for death by signal `sig`. */
+export function killedStatus(sig: number): number { return sig | (CORE_SIGNALS.has(sig) ? 0x80 : 0); }
+
+/** exit(2): this thread ends; the process ends with `code` when it was the last one. */
+export function exitThread(k: Kernel, t: Task, code: number): void {
+  if (t.tg.tasks.size === 1) { endGroup(k, t.tg, exitedStatus(code)); return; }
+  endTask(k, t);
+}
+
+/**
+ * Ends every thread of `tg`, which exits with `waitStatus` (the first reason wins: a group
+ * already dying keeps its status).
+ */
+export function endGroup(k: Kernel, tg: ThreadGroup, waitStatus: number): void {
+  if (tg.exitStatus === null) {
+    tg.waitStatus = waitStatus;
+    const sig = waitStatus & 0x7f;
+    tg.termSignal = sig;
+    tg.exitStatus = sig ? 128 + sig : (waitStatus >> 8) & 0xff;
+  }
+  for (const t of [...tg.tasks]) endTask(k, t);
+}
+
+/** execve from a multi-threaded process: the other threads end first (de_thread). */
+export function endOtherThreads(k: Kernel, t: Task): void {
+  for (const other of [...t.tg.tasks]) if (other !== t) endTask(k, other);
+}
+
+/** One task stops: its loop ends at the next check, and what it held is released. */
+function endTask(k: Kernel, t: Task): void {
+  if (t.exited) return;
+  t.exited = true;
+  t.ctx.interrupt();
+  t.wakeup?.();
+  k.futexes.cancel(t);
+  const tg = t.tg;
+  // CLONE_CHILD_CLEARTID: threads still sharing the memory learn of the exit (pthread_join).
+  if (t.clearChildTid !== 0 && tg.tasks.size > 1) {
+    t.mm.copyOut(t.clearChildTid, new Uint8Array(4));
+    k.futexes.wake(k.futexes.key(t.mm, t.clearChildTid), 1);
+  }
+  t.vforkDone?.();
+  t.vforkDone = null;
+  tg.exitedInstructions += t.ctx.instructions;
+  t.fds.drop();
+  t.mm.drop();
+  tg.tasks.delete(t);
+  k.tasks.delete(t.tid);
+  if (tg.tasks.size === 0) groupGone(k, tg);
+}
+
+/** The last thread is gone: the process becomes a zombie for its parent to reap. */
+function groupGone(k: Kernel, tg: ThreadGroup): void {
+  if (tg.exitStatus === null) { tg.exitStatus = 0; tg.waitStatus = 0; }
+  tg.zombie = true;
+  k.log(`pid ${tg.pid} exited with ${tg.termSignal ? `signal ${tg.termSignal}` : `status ${tg.exitStatus}`}`);
+  const heir = reaperFor(k, tg);
+  for (const child of tg.children) {
+    child.parent = heir;
+    if (heir) {
+      heir.children.add(child);
+      if (child.zombie) childChanged(k, child);
+    } else {
+      k.groups.delete(child.pid);
+    }
+  }
+  tg.children.clear();
+  if (tg.pid === 1) k.initExited(tg);
+  childChanged(k, tg);
+}
+
+/** Who adopts the children of `tg`: the nearest living subreaper above it, else init. */
+function reaperFor(k: Kernel, tg: ThreadGroup): ThreadGroup | null {
+  for (let p = tg.parent; p; p = p.parent) if (p.subreaper && !p.zombie) return p;
+  const init = k.groups.get(1);
+  return init && !init.zombie && init !== tg ? init : null;
+}
+
+/** `child` exited: wake its parent's waits, or reap it now if the parent does not want it. */
+function childChanged(k: Kernel, child: ThreadGroup): void {
+  const parent = child.parent;
+  if (!parent) { k.groups.delete(child.pid); return; }
+  const action = parent.handlers.actions[SIGCHLD];
+  if (child.exitSignal === SIGCHLD && (action.handler === SIG_IGN || (action.flags & SA_NOCLDWAIT))) {
+    reap(k, child);
+    return;
+  }
+  parent.childEvents.notifyAll();
+}
+
+/** The zombie `child` is gone for good: its pid is free and its time is its parent's. */
+export function reap(k: Kernel, child: ThreadGroup): void {
+  const parent = child.parent;
+  if (parent) {
+    parent.children.delete(child);
+    parent.childInstructions += child.exitedInstructions + child.childInstructions;
+  }
+  k.groups.delete(child.pid);
+}
