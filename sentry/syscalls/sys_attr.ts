@@ -5,7 +5,8 @@ import { Errno } from '../abi/errno.js';
 import { getI64 } from '../abi/bytes.js';
 import type { Task } from '../kernel/task.js';
 import type { Location } from '../vfs/dentry.js';
-import { O_ACCMODE, O_PATH, O_RDONLY } from '../vfs/file.js';
+import { O_PATH } from '../vfs/file.js';
+import { accessModeWrites } from '../vfs/inode_file.js';
 import type { TimeSpec } from '../vfs/inode.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from '../vfs/path.js';
 import { S_IFDIR, S_IFMT, S_IFREG } from '../vfs/stat.js';
@@ -134,18 +135,39 @@ export async function sys_ftruncate(t: Task): Promise<number> {
   const f = t.fds.get(t.argInt(0));
   if (!f || (f.flags & O_PATH)) return -Errno.EBADF;
   const size = t.argSigned(1);
-  if (size < 0 || !f.location || (f.flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
+  if (size < 0 || !f.location || !accessModeWrites(f.flags)) return -Errno.EINVAL;
   const st = await f.location.dentry.inode.stat();
   if (typeof st === 'number') return st;
   if ((st.mode & S_IFMT) !== S_IFREG) return -Errno.EINVAL;
   return f.location.dentry.inode.setattr({ size, mtime: 'now' }); // ftruncate always updates the times
 }
 
+const FALLOC_FL_KEEP_SIZE = 0x01, FALLOC_FL_PUNCH_HOLE = 0x02, FALLOC_FL_COLLAPSE_RANGE = 0x08, FALLOC_FL_ZERO_RANGE = 0x10,
+  FALLOC_FL_INSERT_RANGE = 0x20, FALLOC_FL_UNSHARE_RANGE = 0x40, FALLOC_FL_WRITE_ZEROES = 0x80;
+const FALLOC_FL_MODE_MASK = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE |
+  FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_WRITE_ZEROES;
+
+/** vfs_fallocate's checks of the arguments alone: one mode at most, KEEP_SIZE where it makes sense. */
+function checkFallocMode(mode: number): number {
+  if (mode & ~(FALLOC_FL_MODE_MASK | FALLOC_FL_KEEP_SIZE)) return -Errno.EOPNOTSUPP;
+  switch (mode & FALLOC_FL_MODE_MASK) {
+    case 0: case FALLOC_FL_UNSHARE_RANGE: case FALLOC_FL_ZERO_RANGE: return 0;
+    case FALLOC_FL_PUNCH_HOLE: return mode & FALLOC_FL_KEEP_SIZE ? 0 : -Errno.EOPNOTSUPP;
+    case FALLOC_FL_COLLAPSE_RANGE: case FALLOC_FL_INSERT_RANGE: case FALLOC_FL_WRITE_ZEROES:
+      return mode & FALLOC_FL_KEEP_SIZE ? -Errno.EOPNOTSUPP : 0;
+    default: return -Errno.EOPNOTSUPP; // two modes at once
+  }
+}
+
+/** fallocate: Linux checks the arguments before the access mode (EINVAL before EBADF). */
 export async function sys_fallocate(t: Task): Promise<number> {
   const f = t.fds.get(t.argInt(0));
   const mode = t.argInt(1), offset = t.argSigned(2), len = t.argSigned(3);
-  if (!f || (f.flags & O_PATH) || (f.flags & O_ACCMODE) === O_RDONLY) return -Errno.EBADF;
+  if (!f || (f.flags & O_PATH)) return -Errno.EBADF;
   if (offset < 0 || len <= 0) return -Errno.EINVAL;
+  const bad = checkFallocMode(mode);
+  if (bad < 0) return bad;
+  if (!accessModeWrites(f.flags)) return -Errno.EBADF;
   if (!f.location) return -Errno.ESPIPE;
   const st = await f.location.dentry.inode.stat();
   if (typeof st === 'number') return st;
@@ -158,7 +180,7 @@ export async function sys_fallocate(t: Task): Promise<number> {
 
 async function syncFd(t: Task): Promise<number> {
   const f = t.fds.get(t.argInt(0));
-  if (!f) return -Errno.EBADF;
+  if (!f || (f.flags & O_PATH)) return -Errno.EBADF;
   if (!f.location) return -Errno.EINVAL; // pipes and sockets cannot be synced
   return f.location.dentry.inode.sync();
 }
@@ -166,4 +188,7 @@ export function sys_fsync(t: Task): SyscallResult { return syncFd(t); }
 export function sys_fdatasync(t: Task): SyscallResult { return syncFd(t); }
 /** sync: the Sentry's filesystems hold nothing unwritten (tmpfs is memory; host files are read-only). */
 export function sys_sync(): SyscallResult { return 0; }
-export function sys_syncfs(t: Task): SyscallResult { return t.fds.get(t.argInt(0)) ? 0 : -Errno.EBADF; }
+export function sys_syncfs(t: Task): SyscallResult {
+  const f = t.fds.get(t.argInt(0));
+  return f && !(f.flags & O_PATH) ? 0 : -Errno.EBADF;
+}

@@ -6,16 +6,20 @@ import { Errno } from '../abi/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
 import { pathOf } from '../vfs/dentry.js';
-import { O_CLOEXEC, O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, O_CREAT, O_TRUNC, O_WRONLY, type FileDescription } from '../vfs/file.js';
+import {
+  O_CLOEXEC, O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, O_CREAT, O_LARGEFILE, O_PATH, O_TRUNC, O_WRONLY, type FileDescription,
+} from '../vfs/file.js';
 import type { StatFs } from '../vfs/inode.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from '../vfs/path.js';
+import { isOwner } from '../vfs/permissions.js';
 import { openSpecial, type SpecialHost } from '../vfs/special.js';
 import { encodeStat, encodeStatx, type Stat } from '../vfs/stat.js';
-import { accessAt, chdirTo, lookupAt, openAt, readlinkAt, statAt, statfsLoc } from '../vfs/vfs.js';
+import { accessAt, chdirTo, lookupAt, openAt, readlinkAt, statAt, statfsLoc, statWhere } from '../vfs/vfs.js';
 import type { SyscallResult } from './handler.js';
 import { copyOut } from './memory_io.js';
 import { setU64 } from '../abi/bytes.js';
 import { callerOf, pathArg, realCreds } from './vfs_caller.js';
+import { fcntlLock, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW } from './sys_lock.js';
 
 const enc = new TextEncoder();
 
@@ -26,6 +30,7 @@ export function specialHost(k: Kernel): SpecialHost {
 async function doOpen(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): Promise<number> {
   const path = pathArg(t, pathAddr);
   if (typeof path === 'number') return path;
+  if (!(flags & O_PATH)) flags |= O_LARGEFILE; // a 64-bit kernel forces it (force_o_largefile); F_GETFL shows it
   const f = await openAt(callerOf(t), dirfd, path, flags, mode, (loc, st, fl, root) => openSpecial(specialHost(k), loc, st, fl, root));
   if (typeof f === 'number') return f;
   return t.fds.add(f, (flags & O_CLOEXEC) !== 0);
@@ -53,10 +58,17 @@ export function sys_close_range(t: Task): SyscallResult {
 
 // --- stat ------------------------------------------------------------------------------------
 
-async function statArg(t: Task, dirfd: number, pathAddr: number, flags: number): Promise<Stat | number> {
+/** The path of a stat call; since Linux 6.11 a null path with AT_EMPTY_PATH is the empty one. */
+function statPath(t: Task, pathAddr: number, flags: number): string | number {
+  if (pathAddr === 0 && (flags & AT_EMPTY_PATH)) return '';
   const path = pathArg(t, pathAddr);
-  if (typeof path === 'number') return path;
   if (path === '' && !(flags & AT_EMPTY_PATH)) return -Errno.ENOENT;
+  return path;
+}
+
+async function statArg(t: Task, dirfd: number, pathAddr: number, flags: number): Promise<Stat | number> {
+  const path = statPath(t, pathAddr, flags);
+  if (typeof path === 'number') return path;
   return statAt(callerOf(t), dirfd, path, flags);
 }
 
@@ -81,10 +93,23 @@ export async function sys_newfstatat(t: Task): Promise<number> {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -Errno.EINVAL;
   return putStat(t, t.arg(2), await statArg(t, t.argInt(0), t.arg(1), flags), encodeStat);
 }
+const AT_STATX_FORCE_SYNC = 0x2000, AT_STATX_DONT_SYNC = 0x4000, AT_NO_AUTOMOUNT = 0x800;
+const STATX_RESERVED = 0x80000000;
+/** Filesystems with multigrain timestamps (Linux 6.13): statx leaves their mtime and ctime out
+ *  unless asked for one of them. tmpfs and ext4 (the host's files) are; procfs and sysfs are not. */
+const MULTIGRAIN_FS = new Set(['tmpfs', 'overlay', '9p']);
+
 export async function sys_statx(t: Task): Promise<number> {
-  const flags = t.argInt(2);
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000)) return -Errno.EINVAL;
-  return putStat(t, t.arg(4), await statArg(t, t.argInt(0), t.arg(1), flags), encodeStatx);
+  const dirfd = t.argInt(0), pathAddr = t.arg(1), flags = t.argInt(2), mask = t.argLo(3) >>> 0, addr = t.arg(4);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC)) return -Errno.EINVAL;
+  if ((flags & AT_STATX_FORCE_SYNC) && (flags & AT_STATX_DONT_SYNC)) return -Errno.EINVAL;
+  if (mask & STATX_RESERVED) return -Errno.EINVAL;
+  const path = statPath(t, pathAddr, flags);
+  if (typeof path === 'number') return path;
+  const r = await statWhere(callerOf(t), dirfd, path, flags);
+  if (typeof r === 'number') return r;
+  const multigrain = r.mount !== null && MULTIGRAIN_FS.has(r.mount.fs.type);
+  return copyOut(t, addr, encodeStatx(r.st, mask, r.mount?.id ?? 0, multigrain)) ? 0 : -Errno.EFAULT;
 }
 
 /** struct statfs (x86-64, 120 bytes). */
@@ -120,7 +145,7 @@ export async function sys_fstatfs(t: Task): Promise<number> {
 export async function sys_getdents64(t: Task): Promise<number> {
   const fd = t.argInt(0), addr = t.arg(1), count = t.argInt(2) >>> 0;
   const f = t.fds.get(fd);
-  if (!f) return -Errno.EBADF;
+  if (!f || (f.flags & O_PATH)) return -Errno.EBADF;
   const pos = await f.seek(0, 1);
   if (pos < 0) return -Errno.ENOTDIR;
   const entries = await f.readdir(pos);
@@ -215,10 +240,23 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_C
 const FD_CLOEXEC = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | 0o20000 /* O_ASYNC */;
 
+/** F_SETFL: only the SETFL_MASK flags change; turning O_NOATIME on needs ownership or CAP_FOWNER. */
+function setfl(t: Task, f: FileDescription, arg: number): SyscallResult {
+  const apply = (): number => { f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK); return 0; };
+  if (!(arg & O_NOATIME) || (f.flags & O_NOATIME)) return apply();
+  const check = (st: Stat | number): number => typeof st === 'number' ? st : isOwner(callerOf(t).creds, st) ? apply() : -Errno.EPERM;
+  const st = f.stat();
+  return st instanceof Promise ? st.then(check) : check(st);
+}
+
 export function sys_fcntl(t: Task): SyscallResult {
   const fd = t.argInt(0), cmd = t.argInt(1), arg = t.argInt(2);
   const f = t.fds.get(fd);
   if (!f) return -Errno.EBADF;
+  // An O_PATH fd answers only these; any other command is EBADF (Linux check_fcntl_cmd).
+  if ((f.flags & O_PATH) && cmd !== F_DUPFD && cmd !== F_DUPFD_CLOEXEC && cmd !== F_GETFD && cmd !== F_SETFD && cmd !== F_GETFL) {
+    return -Errno.EBADF;
+  }
   switch (cmd) {
     case F_DUPFD: case F_DUPFD_CLOEXEC:
       if (arg < 0 || arg >= t.fds.limit) return -Errno.EINVAL;
@@ -226,7 +264,9 @@ export function sys_fcntl(t: Task): SyscallResult {
     case F_GETFD: return t.fds.getCloexec(fd) ? FD_CLOEXEC : 0;
     case F_SETFD: t.fds.setCloexec(fd, (arg & FD_CLOEXEC) !== 0); return 0;
     case F_GETFL: return f.flags & ~O_CLOEXEC;
-    case F_SETFL: f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK); return 0;
+    case F_SETFL: return setfl(t, f, arg);
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+      return fcntlLock(t, fd, f, cmd, t.arg(2));
     default: return -Errno.EINVAL;
   }
 }

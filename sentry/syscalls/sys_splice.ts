@@ -4,15 +4,16 @@
 import { Errno } from '../abi/errno.js';
 import { getI64 } from '../abi/bytes.js';
 import type { Task } from '../kernel/task.js';
-import { O_ACCMODE, O_APPEND, O_PATH, O_RDONLY, O_WRONLY, type FileDescription } from '../vfs/file.js';
+import { O_APPEND, O_PATH, type FileDescription } from '../vfs/file.js';
+import { accessModeReads, accessModeWrites } from '../vfs/inode_file.js';
 import { S_IFDIR, S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { copyIn, copyOut, u64Bytes } from './memory_io.js';
 
 const CHUNK = 1 << 20;
 const MAX_RW_COUNT = 0x7ffff000;
 
-const canRead = (f: FileDescription) => !(f.flags & O_PATH) && (f.flags & O_ACCMODE) !== O_WRONLY;
-const canWrite = (f: FileDescription) => !(f.flags & O_PATH) && (f.flags & O_ACCMODE) !== O_RDONLY;
+const canRead = (f: FileDescription) => accessModeReads(f.flags);
+const canWrite = (f: FileDescription) => accessModeWrites(f.flags);
 
 /** An optional loff_t argument: null when the pointer is null, -errno on a bad one. */
 function offsetArg(t: Task, addr: number): number | null {
@@ -55,27 +56,37 @@ export async function sys_sendfile(t: Task): Promise<number> {
   return done > 0 ? done : err;
 }
 
+/** A loff_t argument as it is, negative values included: null for a null pointer, undefined on EFAULT. */
+function rawOffsetArg(t: Task, addr: number): number | null | undefined {
+  if (addr === 0) return null;
+  const b = copyIn(t, addr, 8);
+  return b ? getI64(new DataView(b.buffer), 0) : undefined;
+}
+
+/** copy_file_range, with the checks in Linux's order (vfs_copy_file_range, generic_copy_file_checks). */
 export async function sys_copy_file_range(t: Task): Promise<number> {
   const inFd = t.argInt(0), inOffAddr = t.arg(1), outFd = t.argInt(2), outOffAddr = t.arg(3);
   const len = Math.min(t.arg(4), MAX_RW_COUNT), flags = t.argInt(5);
-  if (flags !== 0) return -Errno.EINVAL;
   const src = t.fds.get(inFd), dst = t.fds.get(outFd);
-  if (!src || !dst || !canRead(src) || !canWrite(dst) || (dst.flags & O_APPEND)) return -Errno.EBADF;
+  if (!src || !dst || (src.flags & O_PATH) || (dst.flags & O_PATH)) return -Errno.EBADF;
+  const from = rawOffsetArg(t, inOffAddr), to = rawOffsetArg(t, outOffAddr);
+  if (from === undefined || to === undefined) return -Errno.EFAULT;
+  if (flags !== 0) return -Errno.EINVAL;
   const [sst, dstat] = [await src.stat(), await dst.stat()];
   if (typeof sst === 'number') return sst;
   if (typeof dstat === 'number') return dstat;
   if ((sst.mode & S_IFMT) === S_IFDIR || (dstat.mode & S_IFMT) === S_IFDIR) return -Errno.EISDIR;
   if ((sst.mode & S_IFMT) !== S_IFREG || (dstat.mode & S_IFMT) !== S_IFREG) return -Errno.EINVAL;
-  const from = offsetArg(t, inOffAddr), to = offsetArg(t, outOffAddr);
-  if (from !== null && from < 0) return from;
-  if (to !== null && to < 0) return to;
-  if (len === 0) return 0;
-  // The same file: overlapping ranges are refused, as Linux does.
-  if (sst.dev === dstat.dev && sst.ino === dstat.ino) {
-    const a = from ?? (await src.seek(0, 1)), b = to ?? (await dst.seek(0, 1));
-    if (a < b + len && b < a + len) return -Errno.EINVAL;
-  }
-  const [done, err] = await pump(src, from, dst, to, len);
+  if (!canRead(src) || !canWrite(dst) || (dst.flags & O_APPEND)) return -Errno.EBADF;
+  const a = from ?? (await src.seek(0, 1)), b = to ?? (await dst.seek(0, 1));
+  // Linux adds the count to the offsets as unsigned 64-bit numbers: a negative one may wrap.
+  if ((a < 0 && a + len >= 0) || (b < 0 && b + len >= 0)) return -Errno.EOVERFLOW;
+  const count = a >= sst.size ? 0 : Math.min(len, sst.size - a); // cut short at the end of the source
+  // The same file: overlapping ranges are refused.
+  if (sst.dev === dstat.dev && sst.ino === dstat.ino && b + count > a && b < a + count) return -Errno.EINVAL;
+  if (a < 0 || b < 0) return -Errno.EINVAL;
+  if (count === 0) return 0;
+  const [done, err] = await pump(src, from, dst, to, count);
   if (from !== null && !copyOut(t, inOffAddr, u64Bytes([from + done]))) return -Errno.EFAULT;
   if (to !== null && !copyOut(t, outOffAddr, u64Bytes([to + done]))) return -Errno.EFAULT;
   return done > 0 ? done : err;

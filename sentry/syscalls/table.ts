@@ -10,6 +10,7 @@ import * as file from './sys_file.js';
 import * as names from './sys_names.js';
 import * as futex from './sys_futex.js';
 import * as identity from './sys_identity.js';
+import * as lock from './sys_lock.js';
 import * as mmap from './sys_mmap.js';
 import * as proc from './sys_process.js';
 import * as pipe from './sys_pipe.js';
@@ -45,7 +46,7 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   chdir: [file.sys_chdir, 's'], fchdir: [file.sys_fchdir, 'f'],
   access: [file.sys_access, 'sx'], faccessat: [file.sys_faccessat, 'fsx'], faccessat2: [file.sys_faccessat2, 'fsxx'],
   readlink: [file.sys_readlink, 'spu'], readlinkat: [file.sys_readlinkat, 'fspu'], fcntl: [file.sys_fcntl, 'fdx'],
-  dup: [file.sys_dup, 'f'], dup2: [file.sys_dup2, 'ff'], dup3: [file.sys_dup3, 'ffx'],
+  dup: [file.sys_dup, 'f'], dup2: [file.sys_dup2, 'ff'], dup3: [file.sys_dup3, 'ffx'], flock: [lock.sys_flock, 'fx'],
   mmap: [mmap.sys_mmap, 'puxxfx'], munmap: [mmap.sys_munmap, 'pu'], mprotect: [mmap.sys_mprotect, 'pux'],
   mremap: [mmap.sys_mremap, 'puuxp'], brk: [mmap.sys_brk, 'p'], madvise: [mmap.sys_madvise, 'pud'], msync: [mmap.sys_msync, 'pux'],
   exit: [thread.sys_exit, 'd'], exit_group: [thread.sys_exit_group, 'd'], getpid: [thread.sys_getpid, ''],

@@ -3,6 +3,7 @@
 
 import { Errno } from '../abi/errno.js';
 import type { FileDescription } from './file.js';
+import { fileLocks, lockKey } from './locks.js';
 
 interface Slot { file: FileDescription; cloexec: boolean }
 
@@ -11,7 +12,11 @@ const refs = new WeakMap<FileDescription, number>();
 export function retain(f: FileDescription): void { refs.set(f, (refs.get(f) ?? 0) + 1); }
 export function releaseRef(f: FileDescription): void {
   const n = (refs.get(f) ?? 1) - 1;
-  if (n <= 0) { refs.delete(f); f.release(); } else refs.set(f, n);
+  if (n <= 0) {
+    refs.delete(f);
+    fileLocks.releaseDescription(lockKey(f), f); // its OFD and flock locks
+    f.release();
+  } else refs.set(f, n);
 }
 
 export class FdTable {
@@ -40,18 +45,25 @@ export class FdTable {
     retain(file);
     const old = this.slots[fd];
     this.slots[fd] = { file, cloexec };
-    if (old) releaseRef(old.file);
+    if (old) this.closeFile(old.file);
   }
 
   close(fd: number): number {
     const s = fd >= 0 ? this.slots[fd] : undefined;
     if (!s) return -Errno.EBADF;
     this.slots[fd] = undefined;
-    releaseRef(s.file);
+    this.closeFile(s.file);
     return 0;
   }
 
+  /** Closing any fd of a file drops all of this process's POSIX locks on it (fcntl(2), NOTES). */
+  private closeFile(f: FileDescription): void {
+    fileLocks.releasePosix(lockKey(f), this);
+    releaseRef(f);
+  }
+
   closeAll(): void {
+    fileLocks.cancelWaits(this); // the process is gone: its lock waits end
     for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]) this.close(fd);
   }
 

@@ -7,10 +7,10 @@ import { Errno } from '../abi/errno.js';
 import { parentOf } from './resolve.js';
 import { pathOf, type Location } from './dentry.js';
 import {
-  DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, O_ACCMODE, O_APPEND, O_PATH, O_RDONLY, O_WRONLY,
-  type Dirent, type FileDescription, type IoctlIo,
+  DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, O_ACCMODE, O_APPEND, O_PATH, O_RDONLY, O_RDWR, O_WRONLY,
+  type Dirent, type FileDescription, type IoctlIo, type MaybeAsync,
 } from './file.js';
-import type { Inode } from './inode.js';
+import type { FsCreds, Inode } from './inode.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, type Stat } from './stat.js';
 
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
@@ -33,6 +33,43 @@ export function direntType(mode: number): number {
 /** Largest file offset (MAX_LFS_FILESIZE), kept to a safe JS integer. */
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
+// Two inode operations only some filesystems have. They belong on Inode (inode.ts) as optional
+// methods; until that file can change, the VFS asks for them by name through these guards.
+
+/** lseek SEEK_DATA/SEEK_HOLE from a filesystem that knows its holes (tmpfs, and the overlay over it). */
+export interface HoleSeeker {
+  /** The next offset >= `offset` in data (hole false) or in a hole (the end counts as one); -ENXIO past the end. */
+  seekDataOrHole(offset: number, hole: boolean): MaybeAsync<number>;
+}
+export function seeksHoles(i: Inode): i is Inode & HoleSeeker {
+  return typeof (i as Partial<HoleSeeker>).seekDataOrHole === 'function';
+}
+
+/** SEEK_DATA/SEEK_HOLE without hole information: every byte is data, the only hole is the end. */
+export function seekWithoutHoles(size: number, offset: number, hole: boolean): number {
+  if (offset < 0 || offset >= size) return -Errno.ENXIO;
+  return hole ? size : offset;
+}
+
+/** O_TMPFILE from a directory that can make unnamed files (Linux's i_op->tmpfile). */
+export interface TmpfileMaker {
+  /** A regular file with no name (nlink 0); `linkable` lets linkat give it one name (not O_EXCL). */
+  tmpfile(mode: number, creds: FsCreds, linkable: boolean): MaybeAsync<Inode | number>;
+}
+export function makesTmpfiles(i: Inode): i is Inode & TmpfileMaker {
+  return typeof (i as Partial<TmpfileMaker>).tmpfile === 'function';
+}
+
+/** O_RDONLY and O_RDWR read; O_WRONLY and O_RDWR write; access mode 3 does neither (ioctl only). */
+export function accessModeReads(flags: number): boolean {
+  const acc = flags & O_ACCMODE;
+  return !(flags & O_PATH) && (acc === O_RDONLY || acc === O_RDWR);
+}
+export function accessModeWrites(flags: number): boolean {
+  const acc = flags & O_ACCMODE;
+  return !(flags & O_PATH) && (acc === O_WRONLY || acc === O_RDWR);
+}
+
 export class InodeFile implements FileDescription {
   private offset = 0;
   /** A directory's listing, taken at the first getdents after open or rewind. */
@@ -43,13 +80,15 @@ export class InodeFile implements FileDescription {
     public flags: number,
     /** The sandbox root, for the path /proc/PID/fd shows. */
     private readonly root: Location,
+    /** Who opened it (Linux's f_cred): linkat(fd, "", AT_EMPTY_PATH) is theirs without CAP_DAC_READ_SEARCH. */
+    readonly openCreds?: FsCreds,
   ) {}
 
   get inode(): Inode { return this.location.dentry.inode; }
   get path(): string { return pathOf(this.location, this.root); }
 
-  private get canRead(): boolean { return !(this.flags & O_PATH) && (this.flags & O_ACCMODE) !== O_WRONLY; }
-  private get canWrite(): boolean { return !(this.flags & O_PATH) && (this.flags & O_ACCMODE) !== O_RDONLY; }
+  private get canRead(): boolean { return accessModeReads(this.flags); }
+  private get canWrite(): boolean { return accessModeWrites(this.flags); }
 
   async read(dst: Uint8Array, offset: number): Promise<number> {
     if (!this.canRead) return -Errno.EBADF;
@@ -60,17 +99,22 @@ export class InodeFile implements FileDescription {
     return n;
   }
 
-  async write(src: Uint8Array, offset: number): Promise<number> {
+  /**
+   * Writes at `offset`, or at and advancing the file offset when offset < 0. Appending (O_APPEND,
+   * or pwritev2's RWF_APPEND/RWF_NOAPPEND through `append`) writes at the end whatever the offset,
+   * pwrite too as in Linux; only a write at the file offset moves it.
+   */
+  async write(src: Uint8Array, offset: number, append = (this.flags & O_APPEND) !== 0): Promise<number> {
     if (!this.canWrite) return -Errno.EBADF;
     let pos = offset < 0 ? this.offset : offset;
-    if (this.flags & O_APPEND) { // appends go to the end whatever the offset (pwrite too, as Linux)
+    if (append) {
       const st = await this.inode.stat();
       if (typeof st === 'number') return st;
       pos = st.size;
     }
     if (pos + src.length > MAX_OFFSET) return -Errno.EFBIG;
     const n = await this.inode.write(src, pos);
-    if (n > 0 && (offset < 0 || (this.flags & O_APPEND))) this.offset = pos + n;
+    if (n > 0 && offset < 0) this.offset = pos + n;
     return n;
   }
 
@@ -82,13 +126,18 @@ export class InodeFile implements FileDescription {
       case SEEK_CUR: base = this.offset; break;
       case SEEK_END: case SEEK_DATA: case SEEK_HOLE: {
         if (this.inode.isDir) return -Errno.EINVAL;
-        const st = await this.inode.stat();
-        if (typeof st === 'number') return st;
-        if (whence === SEEK_END) { base = st.size; break; }
-        // Without hole information every byte is data: SEEK_DATA stays, SEEK_HOLE goes to the end.
-        if (offset < 0 || offset >= st.size) return -Errno.ENXIO;
-        this.offset = whence === SEEK_DATA ? offset : st.size;
-        return this.offset;
+        let pos: number;
+        if (whence !== SEEK_END && seeksHoles(this.inode)) {
+          pos = await this.inode.seekDataOrHole(offset, whence === SEEK_HOLE);
+        } else {
+          const st = await this.inode.stat();
+          if (typeof st === 'number') return st;
+          if (whence === SEEK_END) { base = st.size; break; }
+          pos = seekWithoutHoles(st.size, offset, whence === SEEK_HOLE);
+        }
+        if (pos < 0) return pos;
+        this.offset = pos;
+        return pos;
       }
       default: return -Errno.EINVAL;
     }

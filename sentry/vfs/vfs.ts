@@ -4,16 +4,16 @@
 // mounts and umask. Paths are resolved relative to a directory fd, the cwd or the root.
 
 import { Errno } from '../abi/errno.js';
-import { mountedAt, type Dentry, type Location } from './dentry.js';
+import { Dentry, mountedAt, type Location, type Mount } from './dentry.js';
 import {
-  O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY, O_TMPFILE, O_TRUNC,
+  O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOATIME, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY, O_TMPFILE, O_TRUNC,
   O_WRONLY, type FileDescription,
 } from './file.js';
 import {
-  CAP_CHOWN, CAP_FSETID, CAP_MKNOD, hasCap, RENAME_EXCHANGE, RENAME_NOREPLACE, type FsCreds, type Inode,
+  CAP_CHOWN, CAP_DAC_READ_SEARCH, CAP_FSETID, CAP_MKNOD, hasCap, RENAME_EXCHANGE, RENAME_NOREPLACE, type FsCreds, type Inode,
   type SetAttr, type StatFs, type TimeSpec,
 } from './inode.js';
-import { InodeFile } from './inode_file.js';
+import { InodeFile, makesTmpfiles } from './inode_file.js';
 import { inGroup, isOwner, mayAccess, R_OK, stickyAllows, W_OK, X_OK } from './permissions.js';
 import { MAX_SYMLINKS, resolve, resolveParent, type ResolveContext } from './resolve.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, type Stat } from './stat.js';
@@ -38,8 +38,10 @@ const S_ISUID = 0o4000, S_ISGID = 0o2000, S_IXGRP = 0o010;
 
 function ctx(c: Caller): ResolveContext { return { root: c.root, creds: c.creds }; }
 
-/** Where a relative path starts: the cwd, or the directory behind `dirfd`. */
+/** Where a relative path starts: the cwd, or the directory behind `dirfd`. An empty path is
+ *  ENOENT before the dirfd is looked at (AT_EMPTY_PATH is handled by the callers). */
 function startOf(c: Caller, dirfd: number, path: string): Location | number {
+  if (path === '') return -Errno.ENOENT;
   if (path.startsWith('/') || dirfd === AT_FDCWD) return c.cwd;
   const loc = c.fdLocation(dirfd);
   if (loc === undefined) return -Errno.EBADF;
@@ -101,9 +103,13 @@ function added(dir: Location, name: string, inode: Inode): Location {
 /** Flags a description keeps (F_GETFL shows them); the others act at open time only. */
 const OPEN_ONLY = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC;
 
+/** Linux's build_open_how and build_open_flags: O_PATH drops every other flag (O_TMPFILE too);
+ *  O_DIRECTORY with O_CREAT is refused (since 6.4: it used to create a regular file), and so
+ *  O_TMPFILE (which includes O_DIRECTORY) with O_CREAT. */
 export async function openAt(c: Caller, dirfd: number, path: string, flags: number, mode: number, special: SpecialOpener): Promise<FileDescription | number> {
-  if ((flags & O_TMPFILE) === O_TMPFILE) return openTmpfile(c, dirfd, path, flags, mode);
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  if ((flags & O_DIRECTORY) && (flags & O_CREAT)) return -Errno.EINVAL;
+  if ((flags & O_TMPFILE) === O_TMPFILE) return openTmpfile(c, dirfd, path, flags, mode);
   let loc: Location | number;
   let created = false;
   if (flags & O_CREAT) {
@@ -120,18 +126,20 @@ export async function openAt(c: Caller, dirfd: number, path: string, flags: numb
   const type = st.mode & S_IFMT;
   if (flags & O_PATH) {
     if ((flags & O_DIRECTORY) && type !== S_IFDIR) return -Errno.ENOTDIR;
-    return new InodeFile(loc, flags & ~OPEN_ONLY, c.root);
+    return new InodeFile(loc, flags & ~OPEN_ONLY, c.root, c.creds);
   }
   if (type === S_IFLNK) return -Errno.ELOOP; // O_NOFOLLOW on a symlink
   if ((flags & O_DIRECTORY) && type !== S_IFDIR) return -Errno.ENOTDIR;
+  // Access mode 3 (O_ACCMODE) needs read and write permission and grants neither (ioctl only).
   const acc = flags & O_ACCMODE;
-  if (acc === O_ACCMODE) return -Errno.EINVAL;
   const writes = acc !== O_RDONLY || (flags & O_TRUNC) !== 0;
-  if (type === S_IFDIR && (acc !== O_RDONLY || (flags & O_CREAT))) return -Errno.EISDIR;
+  if (type === S_IFDIR && (writes || (flags & O_CREAT))) return -Errno.EISDIR;
   if (!created) {
     const mask = (acc !== O_WRONLY ? R_OK : 0) | (writes ? W_OK : 0);
     if (mask && !mayAccess(c.creds, st, mask)) return -Errno.EACCES;
   }
+  // O_NOATIME is for the owner or CAP_FOWNER (may_open).
+  if ((flags & O_NOATIME) && !isOwner(c.creds, st)) return -Errno.EPERM;
   if (type === S_IFCHR || type === S_IFBLK || type === S_IFIFO || type === S_IFSOCK) {
     if (type === S_IFSOCK) return -Errno.ENXIO;
     const own = await inode.open(flags, c.creds);
@@ -146,7 +154,7 @@ export async function openAt(c: Caller, dirfd: number, path: string, flags: numb
   const own = await inode.open(flags, c.creds);
   if (typeof own === 'number') return own;
   if (own !== null) return own;
-  return new InodeFile(loc, flags & ~OPEN_ONLY, c.root);
+  return new InodeFile(loc, flags & ~OPEN_ONLY, c.root, c.creds);
 }
 
 /** The O_CREAT half of open: find or create the last component (following symlinks to a
@@ -186,38 +194,56 @@ async function openCreating(c: Caller, dirfd: number, path: string, flags: numbe
   }
 }
 
-/** O_TMPFILE: an unnamed regular file in a directory (made, then unlinked at once). */
+/** O_TMPFILE where the filesystem cannot make unnamed files (a host volume): a file made under a
+ *  hidden name and unlinked at once. It works as a scratch file; linkat cannot name it (ENOENT). */
+async function createUnlinked(dir: Inode, perms: number, creds: FsCreds): Promise<Inode | number> {
+  const name = `.tsvisor-tmpfile-${Math.random().toString(36).slice(2)}`;
+  const made = await dir.create(name, perms, creds);
+  if (typeof made === 'number') return made === -Errno.EPERM ? -Errno.EOPNOTSUPP : made;
+  const u = await dir.unlink(name);
+  return u < 0 ? u : made;
+}
+
+/** O_TMPFILE: an unnamed regular file in a directory, which linkat may name unless O_EXCL
+ *  (Linux do_tmpfile, vfs_tmpfile). It needs write access (O_WRONLY, O_RDWR or mode 3). */
 async function openTmpfile(c: Caller, dirfd: number, path: string, flags: number, mode: number): Promise<FileDescription | number> {
-  const acc = flags & O_ACCMODE;
-  if (acc !== O_WRONLY && acc !== 2) return -Errno.EINVAL;
+  if ((flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
   const dir = await lookupAt(c, dirfd, path, true);
   if (typeof dir === 'number') return dir;
-  if (!dir.dentry.inode.isDir) return -Errno.ENOTDIR;
+  const inode = dir.dentry.inode;
+  if (!inode.isDir) return -Errno.ENOTDIR;
   if (dir.mount.readOnly) return -Errno.EROFS;
-  const perm = await may(c, dir.dentry.inode, W_OK | X_OK);
+  const perm = await may(c, inode, W_OK | X_OK);
   if (perm < 0) return perm;
-  const name = `.tsvisor-tmpfile-${Math.random().toString(36).slice(2)}`;
-  const made = await dir.dentry.inode.create(name, mode & 0o7777 & ~c.umask, c.creds);
-  if (typeof made === 'number') return made === -Errno.EPERM ? -Errno.EOPNOTSUPP : made;
-  const loc = added(dir, name, made);
-  const u = await dir.dentry.inode.unlink(name);
-  if (u < 0) return u;
-  dir.dentry.dropChild(name);
-  return new InodeFile(loc, (flags & ~OPEN_ONLY & ~O_TMPFILE) | (flags & O_APPEND), c.root);
+  const perms = mode & 0o7777 & ~c.umask;
+  const made = makesTmpfiles(inode) ? await inode.tmpfile(perms, c.creds, !(flags & O_EXCL)) : await createUnlinked(inode, perms, c.creds);
+  if (typeof made === 'number') return made;
+  // Its dentry is in no directory: /proc/self/fd shows "dir/#ino (deleted)", as Linux's d_tmpfile.
+  const dentry = new Dentry(`#${made.ino}`, dir.dentry, made);
+  dentry.dead = true;
+  return new InodeFile({ mount: dir.mount, dentry }, flags & ~OPEN_ONLY, c.root, c.creds);
 }
 
 // --- attributes ------------------------------------------------------------------------------
 
 /** stat, lstat, newfstatat, statx: the attributes of a path or (AT_EMPTY_PATH) of the fd. */
 export async function statAt(c: Caller, dirfd: number, path: string, flags: number): Promise<Stat | number> {
+  const r = await statWhere(c, dirfd, path, flags);
+  return typeof r === 'number' ? r : r.st;
+}
+
+/** statAt with the mount the file was found on (statx's stx_mnt_id); null for a file outside the VFS (a pipe). */
+export async function statWhere(c: Caller, dirfd: number, path: string, flags: number): Promise<{ st: Stat; mount: Mount | null } | number> {
   if (path === '' && (flags & AT_EMPTY_PATH) && dirfd !== AT_FDCWD) {
     const f = c.fdFile(dirfd);
     if (!f) return -Errno.EBADF;
-    return f.stat();
+    const st = await f.stat();
+    return typeof st === 'number' ? st : { st, mount: f.location?.mount ?? null };
   }
   const loc = await targetAt(c, dirfd, path, flags);
   if (typeof loc === 'number') return loc;
-  return loc.dentry.inode.stat();
+  const st = await loc.dentry.inode.stat();
+  return typeof st === 'number' ? st : { st, mount: loc.mount };
 }
 
 /** access, faccessat: as the real ids unless `effective` (AT_EACCESS). */
@@ -304,10 +330,13 @@ export async function truncateLoc(c: Caller, loc: Location, size: number): Promi
   return loc.dentry.inode.setattr({ size });
 }
 
+const ST_RDONLY = 1, ST_VALID = 0x20;
+
+/** statfs: the filesystem's figures, with the mount's flags; Linux always sets ST_VALID. */
 export async function statfsLoc(loc: Location): Promise<StatFs | number> {
   const r = await loc.dentry.inode.fs.statfs();
   if (typeof r === 'number') return r;
-  return loc.mount.readOnly ? { ...r, flags: r.flags | 1 /* ST_RDONLY */ } : r;
+  return { ...r, flags: r.flags | ST_VALID | (loc.mount.readOnly ? ST_RDONLY : 0) };
 }
 
 // --- names -----------------------------------------------------------------------------------
@@ -356,8 +385,28 @@ export async function symlinkAt(c: Caller, target: string, dirfd: number, path: 
   return 0;
 }
 
+/**
+ * linkat(fd, "", ..., AT_EMPTY_PATH) links the file behind fd: allowed to whoever opened it (Linux
+ * 6.10's LOOKUP_LINKAT_EMPTY: the description's f_cred is the caller's; compared here by value,
+ * as the Sentry changes credentials in place) or with CAP_DAC_READ_SEARCH; else ENOENT.
+ */
+function mayLinkFd(c: Caller, dirfd: number, path: string): number {
+  if (dirfd === AT_FDCWD || path.startsWith('/')) return 0;
+  const f = c.fdFile(dirfd);
+  if (!f) return -Errno.EBADF;
+  if (hasCap(c.creds, CAP_DAC_READ_SEARCH)) return 0;
+  const o = f instanceof InodeFile ? f.openCreds : undefined;
+  const same = o !== undefined && o.fsuid === c.creds.fsuid && o.fsgid === c.creds.fsgid && o.caps === c.creds.caps &&
+    o.groups.length === c.creds.groups.length && o.groups.every((g, k) => g === c.creds.groups[k]);
+  return same ? 0 : -Errno.ENOENT;
+}
+
 export async function linkAt(c: Caller, olddirfd: number, oldPath: string, newdirfd: number, newPath: string, flags: number): Promise<number> {
   if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -Errno.EINVAL;
+  if (flags & AT_EMPTY_PATH) {
+    const ok = mayLinkFd(c, olddirfd, oldPath);
+    if (ok < 0) return ok;
+  }
   const from = await targetAt(c, olddirfd, oldPath, flags, false);
   if (typeof from === 'number') return from;
   if (from.dentry.inode.isDir) return -Errno.EPERM;

@@ -1,5 +1,6 @@
 // tmpfs: directories and names, link counts, file contents (sparse pages, truncate, fallocate),
-// the size and inode limits, timestamps on a fake clock, rename rules and xattrs.
+// the size and inode limits, timestamps on a fake clock, rename rules and xattrs; O_TMPFILE files,
+// and the overlay over tmpfs where it passes those through (unnamed files, holes).
 import t from 'tap';
 import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK } from '../../sentry/vfs/file.js';
 import { RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, type FsCreds, type Inode } from '../../sentry/vfs/inode.js';
@@ -7,6 +8,8 @@ import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, type St
 import {
   FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, MAX_FILE_SIZE, TMPFS_MAGIC, TmpDir, TmpFile, TmpFs, XATTR_CREATE, XATTR_REPLACE,
 } from '../../sentry/vfs/fs/tmpfs.js';
+import { OverlayFs, type OverlayInode } from '../../sentry/vfs/fs/overlay.js';
+import { seekWithoutHoles } from '../../sentry/vfs/inode_file.js';
 
 const E2BIG = -7, ENOENT = -2, EPERM = -1, EEXIST = -17, EXDEV = -18, ENOTDIR = -20, EISDIR = -21, EINVAL = -22,
   EFBIG = -27, ENOSPC = -28, ERANGE = -34, ENAMETOOLONG = -36, ENOTEMPTY = -39, ENODATA = -61, EOPNOTSUPP = -95,
@@ -183,6 +186,66 @@ t.test('hard links count names; an unlinked open file keeps its data', async (t)
   t.equal(st(f).size, 6);
   t.equal(root.link('back', f), ENOENT, 'a deleted file cannot be linked back');
   t.equal(root.unlink('f'), ENOENT);
+});
+
+t.test('O_TMPFILE: an unnamed file that linkat may name once', async (t) => {
+  const { fs, root } = setup({ maxInodes: 3 });
+  const free = ok(fs.statfs()).ffree;
+  const f = ok(root.tmpfile(0o600, user, true)) as TmpFile;
+  t.match(st(f), { mode: S_IFREG | 0o600, nlink: 0, uid: 1000, gid: 1000, size: 0 });
+  t.same(names(root), [], 'no name in the directory');
+  t.equal(ok(fs.statfs()).ffree, free, 'not counted, as an unlinked open file is not');
+  t.equal(f.write(enc.encode('data'), 0), 4);
+  t.equal(root.link('named', f), 0, 'linkat gives it a name');
+  t.equal(st(f).nlink, 1);
+  t.equal(ok(fs.statfs()).ffree, free - 1, 'and it counts again');
+  t.equal(dec.decode(readAll(ok(root.lookup('named')) as Inode, 0, 10)), 'data');
+  t.equal(root.link('second', f), 0, 'a named file takes more names as usual');
+  t.equal(root.unlink('named'), 0);
+  t.equal(root.unlink('second'), 0);
+  t.equal(root.link('again', f), ENOENT, 'linkable once only (Linux clears I_LINKABLE)');
+  t.equal(root.link('x', ok(root.tmpfile(0o600, admin, false))), ENOENT, 'O_EXCL: never linkable');
+
+  const full = ok(root.tmpfile(0o644, admin, true));
+  file(root, 'a');
+  file(root, 'b');
+  t.equal(root.link('c', full), ENOSPC, 'naming it needs a free inode');
+  t.equal(root.tmpfile(0o644, admin, true), ENOSPC, 'so does making one');
+  const d = dir(setup().root, 'd');
+  const gone = setup();
+  const dead = dir(gone.root, 'dead');
+  t.equal(gone.root.rmdir('dead'), 0);
+  const orphan = ok(dead.tmpfile(0o644, admin, true));
+  t.equal(st(orphan).nlink, 0, 'a removed directory still makes them, as Linux tmpfs');
+  t.equal(dead.link('x', orphan), ENOENT, 'but cannot name them');
+  t.equal(d.tmpfile(0o644, admin, true) instanceof TmpFile, true);
+});
+
+t.test('the overlay over tmpfs: O_TMPFILE in the upper layer, holes from the layer with the data', async (t) => {
+  const lower = setup(), upper = setup();
+  const low = file(dir(lower.root, 'sub'), 'sparse');
+  low.write(new Uint8Array(10), 2 * 4096);
+  low.setattr({ size: 5 * 4096 });
+  const ov = new OverlayFs(upper.fs, lower.fs, 9);
+  const sub = ok(await ov.root.lookup('sub')) as OverlayInode;
+  const sparse = ok(await sub.lookup('sparse')) as OverlayInode;
+  t.equal(await sparse.seekDataOrHole(0, false), 2 * 4096, 'the lower file\'s holes, before any copy-up');
+  t.equal(await sparse.seekDataOrHole(2 * 4096, true), 3 * 4096);
+  t.equal(await sparse.write(new Uint8Array(1), 0), 1);
+  t.equal(await sparse.seekDataOrHole(0, true), 4096, 'and the copy keeps them');
+  t.equal(await sparse.seekDataOrHole(4096, false), 2 * 4096);
+  t.equal(seekWithoutHoles(100, 10, false), 10, 'without hole information every byte is data');
+  t.equal(seekWithoutHoles(100, 10, true), 100);
+  t.equal(seekWithoutHoles(100, 100, false), ENXIO);
+
+  const tf = ok(await sub.tmpfile(0o640, user, true));
+  t.match(ok(await tf.stat()), { mode: S_IFREG | 0o640, nlink: 0, dev: 9 });
+  t.equal(await sub.link('named', tf), 0);
+  t.equal(ok(await sub.lookup('named')), tf, 'the overlay inode under its new name');
+  t.ok(typeof upper.root.lookup('sub') !== 'number', 'the directory was copied up');
+  t.equal(ok(await tf.stat()).nlink, 1);
+  t.equal(lower.root.lookup('named'), ENOENT, 'nothing reached the lower layer');
+  t.equal(await sparse.tmpfile(0o600, admin, true), ENOTDIR);
 });
 
 t.test('ownership of new inodes and set-group-ID directories', async (t) => {

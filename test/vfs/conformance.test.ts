@@ -3,10 +3,13 @@
 //   fs_ops.c  names, attributes, xattrs, sparse files; as root, and as uid 1000 (natively through
 //             setpriv, in the sandbox with `runts do --user 1000:1000`): EACCES and EPERM paths.
 //   creds.c   the setuid family and what a dropped uid may still do.
+//   fd_ops.c  descriptors and open flags: dup family, fcntl flags, lseek, O_* flags, getdents64,
+//             statx, read/write variants, sendfile/copy_file_range, close_range, cwd calls.
 //   exec_ops.c  execve/execveat: errors, #! scripts (nested, with an argument), close-on-exec,
 //             signal dispositions across exec, AT_EMPTY_PATH.
 //   mmap_ops.c  file mappings: MAP_SHARED both ways, MAP_PRIVATE copy-on-write, msync, mprotect,
 //             mremap and munmap of file mappings, /proc/self/maps, a host file's page cache.
+//   locks.c   fcntl record locks (F_SETLK/F_GETLK, F_OFD_*) and flock between descriptions.
 // In the sandbox the directory is on the root overlay: writes land in its tmpfs upper layer, and
 // each case also checks that none of them reached the host.
 
@@ -27,6 +30,9 @@ const cases: Case[] = [
   { name: 'fs_ops.c as root', source: 'fs_ops.c', needsRoot: false },
   { name: 'fs_ops.c as uid 1000', source: 'fs_ops.c', user: '1000:1000', needsRoot: true },
   { name: 'creds.c as root', source: 'creds.c', needsRoot: true },
+  { name: 'fd_ops.c as root', source: 'fd_ops.c', needsRoot: false },
+  { name: 'fd_ops.c as uid 1000', source: 'fd_ops.c', user: '1000:1000', needsRoot: true },
+  { name: 'locks.c', source: 'locks.c', needsRoot: false },
   { name: 'mmap_ops.c', source: 'mmap_ops.c', needsRoot: false },
   { name: 'exec_ops.c', source: 'exec_ops.c', needsRoot: false },
 ];

@@ -10,6 +10,7 @@ import type { Mappable, PageMemory } from '../../mm/mappable.js';
 import { Errno } from '../../abi/errno.js';
 import { DT_CHR, O_ACCMODE, O_RDONLY, O_TRUNC, type Dirent, type FileDescription } from '../file.js';
 import { Inode, RENAME_EXCHANGE, RENAME_NOREPLACE, type Filesystem, type FsCreds, type SetAttr } from '../inode.js';
+import { makesTmpfiles, seeksHoles, seekWithoutHoles, type HoleSeeker, type TmpfileMaker } from '../inode_file.js';
 import { S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Stat } from '../stat.js';
 
 const OPAQUE = 'trusted.overlay.opaque';
@@ -44,7 +45,7 @@ async function isWhiteout(i: Inode): Promise<boolean> {
   return typeof st !== 'number' && st.rdev === 0;
 }
 
-export class OverlayInode extends Inode {
+export class OverlayInode extends Inode implements HoleSeeker, TmpfileMaker {
   readonly ino: number;
   readonly type: number;
   private readonly kids = new Map<string, OverlayInode>();
@@ -237,6 +238,16 @@ export class OverlayInode extends Inode {
     return this.made(name, await this.upper!.symlink(name, target, creds), w);
   }
 
+  /** O_TMPFILE: an unnamed file in the upper layer (a later linkat names it there). */
+  async tmpfile(mode: number, creds: FsCreds, linkable: boolean): Promise<Inode | number> {
+    if (!this.isDir) return -Errno.ENOTDIR;
+    const c = await this.copyUp();
+    if (c < 0) return c;
+    if (!makesTmpfiles(this.upper!)) return -Errno.EOPNOTSUPP;
+    const up = await this.upper!.tmpfile(mode, creds, linkable);
+    return typeof up === 'number' ? up : new OverlayInode(this.fs, this, '', up, null);
+  }
+
   override async link(name: string, target: Inode): Promise<number> {
     if (!(target instanceof OverlayInode)) return -Errno.EXDEV;
     const c = await target.copyUp();
@@ -345,6 +356,14 @@ export class OverlayInode extends Inode {
 
   override read(dst: Uint8Array, offset: number): ReturnType<Inode['read']> { return this.top.read(dst, offset); }
 
+  /** Holes as the layer holding the contents knows them (a lower host file: none but the end). */
+  async seekDataOrHole(offset: number, hole: boolean): Promise<number> {
+    const top = this.top;
+    if (seeksHoles(top)) return top.seekDataOrHole(offset, hole);
+    const st = await top.stat();
+    return typeof st === 'number' ? st : seekWithoutHoles(st.size, offset, hole);
+  }
+
   override async write(src: Uint8Array, offset: number): Promise<number> {
     const c = await this.copyUp();
     return c < 0 ? c : this.upper!.write(src, offset);
@@ -396,16 +415,31 @@ export class OverlayInode extends Inode {
   }
 }
 
-/** Copies `size` bytes of a lower file into its new upper copy. */
+/**
+ * Copies `size` bytes of a lower file into its new upper copy. Holes stay holes when the lower
+ * layer knows them (Linux's copy-up skips them too), so a sparse file copies up cheaply.
+ */
 async function copyData(from: Inode, to: Inode, size: number): Promise<number> {
   const buf = new Uint8Array(Math.min(COPY_CHUNK, Math.max(size, 1)));
   for (let off = 0; off < size;) {
-    const n = await from.read(buf, off);
-    if (n < 0) return n;
-    if (n === 0) break;
-    const w = await to.write(buf.subarray(0, n), off);
-    if (w < 0) return w;
-    off += n;
+    let end = size;
+    if (seeksHoles(from)) {
+      const data = await from.seekDataOrHole(off, false);
+      if (data === -Errno.ENXIO) break; // only a hole is left
+      if (data < 0) return data;
+      const hole = await from.seekDataOrHole(data, true);
+      if (hole < 0) return hole;
+      off = data;
+      end = hole;
+    }
+    while (off < end) {
+      const n = await from.read(buf.subarray(0, Math.min(buf.length, end - off)), off);
+      if (n < 0) return n;
+      if (n === 0) return 0;
+      const w = await to.write(buf.subarray(0, n), off);
+      if (w < 0) return w;
+      off += n;
+    }
   }
-  return 0;
+  return to.setattr({ size }); // a file ending in a hole
 }

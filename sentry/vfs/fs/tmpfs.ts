@@ -76,9 +76,15 @@ export class TmpFs implements Filesystem {
 
   /** A fresh inode number, counted against maxInodes; -ENOSPC when full. */
   reserveInode(): number {
-    if (this.usedInodes >= this.maxInodes) return -Errno.ENOSPC;
-    this.usedInodes++;
+    if (!this.recountInode()) return -Errno.ENOSPC;
     return this.nextIno++;
+  }
+
+  /** Counts an inode that lost its names as used again (an O_TMPFILE file linked in); false when full. */
+  recountInode(): boolean {
+    if (this.usedInodes >= this.maxInodes) return false;
+    this.usedInodes++;
+    return true;
   }
 
   /** An inode lost its last name. */

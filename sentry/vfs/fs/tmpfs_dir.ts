@@ -7,6 +7,7 @@ import type { Dirent } from '../file.js';
 import {
   CAP_FSETID, hasCap, RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, type FsCreds, type Inode,
 } from '../inode.js';
+import type { TmpfileMaker } from '../inode_file.js';
 import { inGroup } from '../permissions.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, type Timespec } from '../stat.js';
 import { TmpFile, TmpInode, TmpSpecial, TmpSymlink, type InodeInit } from './tmpfs_inode.js';
@@ -34,7 +35,7 @@ function checkName(name: string, dots: number): number {
 /** A Dirent's type is the file type shifted down (Linux's S_DT). */
 const direntType = (type: number): number => (type & S_IFMT) >>> 12;
 
-export class TmpDir extends TmpInode {
+export class TmpDir extends TmpInode implements TmpfileMaker {
   /** Children by name, in the order readdir lists them (creation order, renames last). */
   private readonly entries = new Map<string, TmpInode>();
 
@@ -99,13 +100,32 @@ export class TmpDir extends TmpInode {
     if (bad) return bad;
     if (!(target instanceof TmpInode) || target.fs !== this.fs) return -Errno.EXDEV;
     if (target.isDir) return -Errno.EPERM;
-    if (target.nlink === 0) return -Errno.ENOENT; // no linking a deleted file back in (vfs_link)
+    if (target.nlink === 0) {
+      // No linking a deleted file back in, but an O_TMPFILE file may get its first name (vfs_link).
+      if (!target.linkable) return -Errno.ENOENT;
+      if (!this.fs.recountInode()) return -Errno.ENOSPC;
+      target.linkable = false;
+    }
     this.entries.set(name, target);
     target.nlink++;
     const now = this.fs.now();
     target.touchChange(now);
     this.touchModify(now);
     return 0;
+  }
+
+  /**
+   * O_TMPFILE (shmem_tmpfile): a regular file with no name, owned as a new file here would be. It
+   * starts as an unlinked open file does: uncounted, its pages given back when it is collected.
+   * A removed directory still makes them (as Linux tmpfs; ext4 says EPERM), but cannot name them.
+   */
+  tmpfile(mode: number, creds: FsCreds, linkable: boolean): Inode | number {
+    const init = this.newInit(S_IFREG, mode, creds);
+    if (typeof init === 'number') return init;
+    const file = new TmpFile(this.fs, init);
+    file.dropLink();
+    file.linkable = linkable;
+    return file;
   }
 
   /** Name checks for a new entry: valid, not taken, and this directory not removed. */

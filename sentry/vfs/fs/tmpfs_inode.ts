@@ -5,6 +5,7 @@
 import type { Mappable, PageMemory } from '../../mm/mappable.js';
 import { Errno } from '../../abi/errno.js';
 import { Inode, type SetAttr, type TimeSpec } from '../inode.js';
+import type { HoleSeeker } from '../inode_file.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, type Stat, type Timespec } from '../stat.js';
 import { PAGE_SIZE, SparsePages, type PageBudget } from './tmpfs_pages.js';
 import { Xattrs } from './tmpfs_xattr.js';
@@ -56,6 +57,8 @@ export abstract class TmpInode extends Inode {
   ctime: Timespec;
   /** Birth time, which statx reports. */
   readonly btime: Timespec;
+  /** An O_TMPFILE file without O_EXCL: linkat may give it a name once (Linux's I_LINKABLE). */
+  linkable = false;
   private readonly xattrs: Xattrs;
 
   constructor(readonly fs: TmpFs, readonly type: number, init: InodeInit, nlink: number) {
@@ -189,7 +192,7 @@ export class FileCharge implements PageBudget {
   releaseAll(): void { this.uncharge(this.pages); }
 }
 
-export class TmpFile extends TmpInode {
+export class TmpFile extends TmpInode implements HoleSeeker {
   private readonly charge: FileCharge;
   private readonly data: SparsePages;
   private fileSize = 0;
