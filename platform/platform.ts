@@ -4,7 +4,7 @@
 
 import type { PhysicalMemory, RegisterFile } from '../vm/index.js';
 
-export { Access, Gpr, GPR_NAMES, PAGE_MASK, PAGE_SIZE, Perm, PhysicalMemory, RegisterFile, Slot, USER_ADDRESS_LIMIT, Vector, getRflags, setPair } from '../vm/index.js';
+export { Access, Gpr, GPR_NAMES, PAGE_MASK, PAGE_SIZE, Perm, PhysicalMemory, RegisterFile, Slot, USER_ADDRESS_LIMIT, Vector, getRflags, readFxImage, setPair, writeFxImage } from '../vm/index.js';
 
 export interface Platform {
   readonly name: string;

@@ -4,6 +4,7 @@ export { Cpu, StopReason } from './cpu/cpu.js';
 export { CodeCache } from './cpu/code_cache.js';
 export { CpuException, Vector } from './cpu/exception.js';
 export { getRflags, setFlagBits } from './cpu/flags.js';
+export { readFxImage, writeFxImage } from './cpu/fpu_image.js';
 export { cpuidLeaf } from './cpu/ops/system.js';
 export { Access, PageFault } from './memory/fault.js';
 export { Mmu } from './memory/mmu.js';

@@ -4,7 +4,7 @@
 
 import { Errno } from '../abi/errno.js';
 import type { Kernel } from './kernel.js';
-import { FsContext, SignalHandlers, Task, ThreadGroup } from './task.js';
+import { FsContext, Task, ThreadGroup } from './task.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
   CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
@@ -52,7 +52,7 @@ export function cloneTask(k: Kernel, t: Task, a: CloneArgs): number | Promise<nu
   const fs = f & CLONE_FS ? t.fs : new FsContext(t.fs.root, t.fs.cwd, t.fs.umask);
   let tg = t.tg;
   if (!(f & CLONE_THREAD)) {
-    const handlers = f & CLONE_SIGHAND ? t.tg.handlers : copyHandlers(t.tg.handlers);
+    const handlers = f & CLONE_SIGHAND ? t.tg.handlers : t.tg.handlers.copy();
     const parent = f & CLONE_PARENT ? t.tg.parent : t.tg;
     tg = new ThreadGroup(tid, parent, { ...t.tg.creds, groups: [...t.tg.creds.groups] }, handlers, t.tg.pgid, t.tg.sid);
     for (const [r, l] of t.tg.rlimits) tg.rlimits.set(r, { ...l });
@@ -68,8 +68,9 @@ export function cloneTask(k: Kernel, t: Task, a: CloneArgs): number | Promise<nu
   child.setReturn(0);
   if (a.stack !== 0) child.regs.setNumber(4 /* RSP */, a.stack);
   if (f & CLONE_SETTLS) child.regs.fsBase = a.tls;
-  child.sigmaskLo = t.sigmaskLo;
-  child.sigmaskHi = t.sigmaskHi;
+  child.sigmask = t.sigmask.copy();
+  // A new thread starts off its parent's signal stack; a forked process keeps it (its own copy of the memory).
+  if (!(f & CLONE_VM) || (f & CLONE_VFORK)) child.altStack = { ...t.altStack };
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = a.childTid;
   if (f & CLONE_CHILD_SETTID) child.mm.copyOut(a.childTid, u32(tid));
   if (f & CLONE_PARENT_SETTID) t.mm.copyOut(a.parentTid, u32(tid));
@@ -79,12 +80,6 @@ export function cloneTask(k: Kernel, t: Task, a: CloneArgs): number | Promise<nu
   const done = new Promise<number>((resolve) => { child.vforkDone = () => resolve(tid); });
   k.start(child);
   return done;
-}
-
-function copyHandlers(h: SignalHandlers): SignalHandlers {
-  const copy = new SignalHandlers();
-  h.actions.forEach((a, sig) => { copy.actions[sig] = { ...a }; });
-  return copy;
 }
 
 function u32(v: number): Uint8Array {

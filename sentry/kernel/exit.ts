@@ -4,17 +4,15 @@
 // reaps it with wait4/waitid, or lets it go at once when it ignores SIGCHLD.
 
 import type { Kernel } from './kernel.js';
-import { SIGCHLD, type Task, type ThreadGroup } from './task.js';
+import { sendToProcess } from './signals.js';
+import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SIG_IGN, SIGCHLD, sigInfo } from './sigset.js';
+import type { Task, ThreadGroup } from './task.js';
 
-const SIG_IGN = 1;
-const SA_NOCLDWAIT = 2;
-/** Signals whose default action dumps core: the wait status says so (0x80). */
-const CORE_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
 
 /** wait(2)'s status word for an exit code. */
 export function exitedStatus(code: number): number { return (code & 0xff) << 8; }
-/** wait(2)'s status word for death by signal `sig`. */
-export function killedStatus(sig: number): number { return sig | (CORE_SIGNALS.has(sig) ? 0x80 : 0); }
+/** wait(2)'s status word for death by signal `sig` (never with the core bit: no core is dumped, as in gVisor). */
+export function killedStatus(sig: number): number { return sig; }
 
 /** exit(2): this thread ends; the process ends with `code` when it was the last one. */
 export function exitThread(k: Kernel, t: Task, code: number): void {
@@ -99,6 +97,11 @@ function childChanged(k: Kernel, child: ThreadGroup): void {
   if (child.exitSignal === SIGCHLD && (action.handler === SIG_IGN || (action.flags & SA_NOCLDWAIT))) {
     reap(k, child);
     return;
+  }
+  if (child.exitSignal !== 0) {
+    const sig = child.waitStatus & 0x7f;
+    const code = sig === 0 ? CLD_EXITED : (child.waitStatus & 0x80) ? CLD_DUMPED : CLD_KILLED;
+    sendToProcess(k, parent, sigInfo(child.exitSignal, code, { pid: child.pid, uid: child.creds.uid, status: sig === 0 ? (child.waitStatus >> 8) & 0xff : sig }), 'kernel');
   }
   parent.childEvents.notifyAll();
 }

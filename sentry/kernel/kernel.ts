@@ -13,7 +13,9 @@ import { FutexTable } from './futex.js';
 import { ExecFailure, installImage, loadExecutable, MAX_EXECUTABLE } from './exec.js';
 import { endGroup, exitedStatus, killedStatus } from './exit.js';
 import { Pipe, type PipeHost } from './pipe.js';
-import { raiseSignal } from './signals.js';
+import { deliverSignals, forceSignal, hasDeliverable, isRestart, raiseSignal, sendToProcess } from './signals.js';
+import { BUS_ADRERR, FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, sigInfo, SI_KERNEL, SI_USER } from './sigset.js';
+import { KEEP_REGISTERS } from '../syscalls/handler.js';
 import { MemoryManager } from '../mm/mm.js';
 import { SYSCALL_NAMES } from '../syscalls/names.js';
 import { SYSCALL_TABLE } from '../syscalls/table.js';
@@ -147,9 +149,14 @@ export class Kernel {
       answered = true;
       const r = this.syscall(t);
       if (typeof r !== 'number') { waiting = r; return false; }
-      return !t.exited && t.mm.as === as;
+      // Leave switch() to deliver a signal or settle an interrupted syscall.
+      return !t.exited && t.mm.as === as && t.restartCode === 0 && !hasDeliverable(t);
     };
     while (!t.exited) {
+      if (t.restartCode !== 0 || hasDeliverable(t)) {
+        deliverSignals(this, t);
+        if (t.exited) break;
+      }
       as = t.mm.as;
       let stop: Stop | Promise<Stop> = t.ctx.switch(as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1), onSyscall);
       if (stop instanceof Promise) stop = await stop;
@@ -237,8 +244,9 @@ export class Kernel {
   }
 
   private finishSyscall(t: Task, nr: number, r: number): void {
-    if (t.exited) return;
+    if (t.exited || r === KEEP_REGISTERS) return;
     t.setReturn(r);
+    if (isRestart(r)) t.restartCode = -r;
     if (this.options.strace) this.log(formatResult(t, nr, r));
   }
 
@@ -255,7 +263,7 @@ export class Kernel {
     if (r === 'ok') return;
     if (r === 'bus') {
       this.log(`pid ${t.tg.pid}: SIGBUS (BUS_ADRERR) at 0x${addr.toString(16)}: beyond the end of the mapped file`);
-      this.killGroup(t, SIGBUS);
+      forceSignal(this, t, sigInfo(SIGBUS, BUS_ADRERR, { addr }));
       return;
     }
     if (r === 'oom') {
@@ -265,7 +273,7 @@ export class Kernel {
     }
     const rip = t.regs.rip;
     this.log(`pid ${t.tg.pid}: SIGSEGV (${r === 'maperr' ? 'SEGV_MAPERR' : 'SEGV_ACCERR'}) ${['read', 'write', 'exec'][access]} at 0x${addr.toString(16)}, rip 0x${rip.toString(16)}`);
-    this.killGroup(t, SIGSEGV);
+    forceSignal(this, t, sigInfo(SIGSEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, { addr }));
   }
 
   private exception(t: Task, vector: number, detail: string): void {
@@ -277,7 +285,8 @@ export class Kernel {
     const bytes = new Uint8Array(15);
     const shown = t.mm.copyIn(rip, bytes) ? ` [${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ')}]` : '';
     this.log(`pid ${t.tg.pid}: CPU exception ${vector} at rip 0x${rip.toString(16)}: ${detail}${shown}`);
-    this.killGroup(t, sig);
+    const code = sig === SIGFPE ? FPE_INTDIV : sig === SIGILL ? ILL_ILLOPN : sig === SIGTRAP ? SI_KERNEL : SI_KERNEL;
+    forceSignal(this, t, sigInfo(sig, code, sig === SIGTRAP ? {} : { addr: rip }));
   }
 
   /** Ends the whole thread group as killed by `sig` (catchable signals arrive with signal delivery). */
@@ -302,6 +311,26 @@ export class Kernel {
   /** A new pipe, owned by t's user (pipefs). */
   newPipe(t: Task): Pipe {
     return new Pipe(this.pipeDev, this.nextPipeIno++, this.host.clock.realtime(), t.tg.creds.euid, t.tg.creds.egid);
+  }
+
+  /**
+   * Sleeps `ms` (forever when negative) unless a signal for `t` or its death comes first;
+   * false when interrupted.
+   */
+  interruptibleSleep(t: Task, ms: number): Promise<boolean> {
+    if (t.exited || hasDeliverable(t)) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (slept: boolean) => {
+        if (done) return;
+        done = true;
+        if (t.wakeup === interrupt) t.wakeup = null;
+        resolve(slept);
+      };
+      const interrupt = () => finish(false);
+      t.wakeup = interrupt;
+      if (ms >= 0) void this.host.sleep(ms).then(() => finish(true));
+    });
   }
 
   /** The next free pid (they wrap at pid_max, as Linux's do), or -1. */
@@ -339,8 +368,8 @@ export class Kernel {
   hostSignal(sig: number): void {
     const init = this.groups.get(1);
     if (!init || init.zombie) return;
-    this.log(`host signal ${sig}: terminating the sandbox`);
-    endGroup(this, init, killedStatus(sig));
+    this.log(`host signal ${sig}: sent to PID 1`);
+    sendToProcess(this, init, sigInfo(sig, SI_USER, { pid: 0, uid: 0 }), 'host');
   }
 
 }

@@ -6,6 +6,7 @@
 import { Errno } from '../abi/errno.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, type FileDescription, type IoctlIo } from '../vfs/file.js';
 import { S_IFIFO, type Stat, type Timespec } from '../vfs/stat.js';
+import { ERESTARTSYS } from './signals.js';
 import type { Task } from './task.js';
 import { WaitQueue } from './wait_queue.js';
 
@@ -110,10 +111,13 @@ export class PipeFile implements FileDescription {
 
   private async readSlow(dst: Uint8Array, t: Task | null): Promise<number> {
     const p = this.pipe;
+    // Data that arrived with the signal that interrupted the wait is still read.
+    let interrupted = false;
     for (;;) {
       if (p.length > 0) return this.drain(dst);
       if (p.writers === 0) return 0;
-      if (!(await p.changed.wait(t))) return -Errno.EINTR;
+      if (interrupted) return -ERESTARTSYS;
+      interrupted = !(await p.changed.wait(t));
     }
   }
 
@@ -147,7 +151,7 @@ export class PipeFile implements FileDescription {
         continue;
       }
       if (this.flags & O_NONBLOCK) return done > 0 ? done : -Errno.EAGAIN;
-      return p.changed.wait(t).then((woken) => woken ? this.writeSome(src, t, done) : done > 0 ? done : -Errno.EINTR);
+      return p.changed.wait(t).then((woken) => woken ? this.writeSome(src, t, done) : done > 0 ? done : -ERESTARTSYS);
     }
   }
 

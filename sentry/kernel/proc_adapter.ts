@@ -9,7 +9,8 @@ import { MS_NODEV, MS_NOEXEC, MS_NOSUID, pathOf, type Mount } from '../vfs/dentr
 import { CLK_TCK, type ProcMap, type ProcMemory, type ProcMount, type ProcSource, type ProcTask } from '../vfs/fs/proc_source.js';
 import type { Timespec } from '../vfs/stat.js';
 import type { Kernel } from './kernel.js';
-import type { Task } from './task.js';
+import type { Task, ThreadGroup } from './task.js';
+import { SigSet } from './sigset.js';
 
 const PAGE = 4096;
 const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4, MAP_SHARED = 1;
@@ -108,7 +109,7 @@ export class KernelProcSource implements ProcSource {
     const cpuTicks = Math.floor(t.ctx.instructions / 1e9 * CLK_TCK); // one instruction counts as a nanosecond
     const adapter = this;
     return {
-      tid: t.tid, tgid: tg.pid, ppid: tg.ppid, pgid: tg.pid, sid: tg.pid, ttyNr: 0, ttyPgid: -1,
+      tid: t.tid, tgid: tg.pid, ppid: tg.ppid, pgid: tg.pgid, sid: tg.sid, ttyNr: 0, ttyPgid: -1,
       comm: tg.comm, state: t.exited ? 'Z' : (k.currentTask === t ? 'R' : 'S'),
       uid: { real: c.uid, effective: c.euid, saved: c.suid, fs: c.fsuid },
       gid: { real: c.gid, effective: c.egid, saved: c.sgid, fs: c.fsgid },
@@ -117,8 +118,8 @@ export class KernelProcSource implements ProcSource {
       cpu: { user: cpuTicks, system: 0 }, groupCpu: { user: cpuTicks, system: 0 }, childrenCpu: { user: 0, system: 0 },
       faults: { minor: 0, major: 0, childMinor: 0, childMajor: 0 },
       signals: {
-        pending: 0n, sharedPending: 0n, blocked: (BigInt(t.sigmaskHi >>> 0) << 32n) | BigInt(t.sigmaskLo >>> 0),
-        ignored: 0n, caught: 0n, queued: 0, queueLimit: 63432,
+        pending: setBits(t.pending.set), sharedPending: setBits(tg.pending.set), blocked: setBits(t.sigmask),
+        ignored: actionBits(tg, (h) => h === 1), caught: actionBits(tg, (h) => h > 1), queued: 0, queueLimit: 63432,
       },
       caps: { inheritable: bits(c.capInheritable), permitted: bits(c.capPermitted), effective: bits(c.capEffective), bounding: bits(c.capBounding), ambient: 0n },
       noNewPrivs: tg.noNewPrivs, seccompMode: 0, seccompFilters: 0, contextSwitches: { voluntary: 0, involuntary: 0 },
@@ -181,4 +182,13 @@ export class KernelProcSource implements ProcSource {
       superOptions: mountOptions(m).split(',')[0],
     }));
   }
+}
+
+function setBits(s: SigSet): bigint { return (BigInt(s.hi >>> 0) << 32n) | BigInt(s.lo >>> 0); }
+
+/** The signals whose handler `pick` selects (SigIgn, SigCgt in /proc/PID/status). */
+function actionBits(tg: ThreadGroup, pick: (handler: number) => boolean): bigint {
+  const s = new SigSet();
+  tg.handlers.actions.forEach((a, sig) => { if (sig > 0 && pick(a.handler)) s.add(sig); });
+  return setBits(s);
 }

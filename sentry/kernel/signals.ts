@@ -1,30 +1,174 @@
-// Signals the kernel raises itself (SIGPIPE on a broken pipe), until full delivery with handlers,
-// masks and signal frames arrives: a signal whose action is the default one that terminates ends
-// the process with the right wait status; an ignored or blocked one is dropped; one with a
-// handler is logged (the handler cannot run yet) and dropped. PID 1 ignores signals whose action
-// is the default, as Linux's init of a PID namespace does.
+// Signal generation and delivery (Linux kernel/signal.c, gVisor kernel/task_signals.go).
+//
+// Sending queues a signal on a thread or on its process and wakes a thread that does not block
+// it out of any wait. Delivery happens when that task next returns to guest code: the task loop
+// calls deliverSignals, which runs the default action (terminate, dump core, ignore) or pushes a
+// frame and enters the handler, and first settles an interrupted syscall: restarted (SA_RESTART,
+// or no handler ran) or failed with EINTR.
 
+import { Errno } from '../abi/errno.js';
+import { Gpr } from '../../platform/platform.js';
 import { endGroup, killedStatus } from './exit.js';
 import type { Kernel } from './kernel.js';
-import type { Task } from './task.js';
+import { popSignalFrame, pushSignalFrame } from './signal_frame.js';
+import {
+  defaultAction, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGCONT, SIGKILL,
+  SIGSEGV, SIGSTOP, sigInfo, SigSet, SI_KERNEL, withoutUnblockable, type SigInfo,
+} from './sigset.js';
+import { SS_DISABLE, type Task, type ThreadGroup } from './task.js';
 
-const SIG_DFL = 0, SIG_IGN = 1;
-/** Signals whose default action is to ignore them (SIGCHLD, SIGURG, SIGWINCH) or to stop/continue. */
-const DEFAULT_IGNORED = new Set([17, 23, 28]);
-const DEFAULT_STOP_OR_CONT = new Set([18, 19, 20, 21, 22]);
+/** Internal errnos (never seen by the guest): the syscall was interrupted by a signal. */
+export const ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516;
+export function isRestart(r: number): boolean { return r <= -ERESTARTSYS && r >= -ERESTART_RESTARTBLOCK; }
 
-function blocked(t: Task, sig: number): boolean {
-  return sig <= 32 ? ((t.sigmaskLo >>> (sig - 1)) & 1) === 1 : ((t.sigmaskHi >>> (sig - 33)) & 1) === 1;
+/** Why the sender is allowed to ignore init's protection: the host (runts) sends it. */
+export type SignalSource = 'guest' | 'host' | 'kernel';
+
+/** Whether `sig` sent to `tg` would be dropped on arrival (ignored and not blocked by `t`). */
+function ignoredOnArrival(tg: ThreadGroup, t: Task | undefined, sig: number, source: SignalSource): boolean {
+  const a = tg.handlers.actions[sig];
+  if (t && t.sigmask.has(sig)) return false; // it may be unblocked after the handler changes
+  if (a.handler === SIG_IGN) return true;
+  if (a.handler !== SIG_DFL) return false;
+  if (defaultAction(sig) === 'ignore') return true;
+  // PID 1 of a PID namespace gets no default action from inside it: it must ask for signals.
+  return tg.pid === 1 && source !== 'host';
 }
 
-/** Raises `sig` on `t` as the kernel would with only default actions available. */
-export function raiseSignal(k: Kernel, t: Task, sig: number): void {
-  const action = t.tg.handlers.actions[sig];
-  if (action.handler === SIG_IGN || blocked(t, sig)) return;
-  if (action.handler !== SIG_DFL) {
-    k.logOnce(`handler-${sig}`, `warning: signal ${sig} has a handler, which cannot run yet (signal delivery arrives with issue 4): dropped`);
-    return;
+/** kill(2) of a process: queued for any of its threads. Returns false when it has no threads left. */
+export function sendToProcess(k: Kernel, tg: ThreadGroup, info: SigInfo, source: SignalSource = 'guest'): boolean {
+  if (tg.tasks.size === 0) return false;
+  if (source === 'host') info.fromHost = true;
+  const sig = info.signo;
+  if (sig === SIGKILL) {
+    if (tg.pid !== 1 || source === 'host') endGroup(k, tg, killedStatus(SIGKILL));
+    return true;
   }
-  if (DEFAULT_IGNORED.has(sig) || DEFAULT_STOP_OR_CONT.has(sig) || t.tg.pid === 1) return;
-  endGroup(k, t.tg, killedStatus(sig));
+  if (sig === SIGCONT) k.logOnce('sigcont', 'note: job control (stopping and continuing processes) is not implemented yet');
+  if (sig === SIGSTOP) { k.logOnce('sigstop', 'warning: SIGSTOP cannot stop a process yet (job control): ignored'); return true; }
+  const leader = tg.leader ?? tg.tasks.values().next().value;
+  if (ignoredOnArrival(tg, leader, sig, source)) return true;
+  tg.pending.add(info);
+  // Wake a thread that can take it: the main thread if it does not block it.
+  const taker = [leader, ...tg.tasks].find((t) => t && !t.sigmask.has(sig));
+  if (taker) wake(k, taker);
+  return true;
+}
+
+/** tkill/tgkill and faults: a signal for one thread. */
+export function sendToThread(k: Kernel, t: Task, info: SigInfo, source: SignalSource = 'guest'): void {
+  if (t.exited) return;
+  const sig = info.signo;
+  if (sig === SIGKILL || sig === SIGSTOP) { sendToProcess(k, t.tg, info, source); return; }
+  if (ignoredOnArrival(t.tg, t, sig, source)) return;
+  t.pending.add(info);
+  if (!t.sigmask.has(sig)) wake(k, t);
+}
+
+/**
+ * A fault's signal (force_sig): it cannot be blocked or ignored; a blocked or ignored one is
+ * reset to its default action, which kills.
+ */
+export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
+  const a = t.tg.handlers.actions[info.signo];
+  if (t.sigmask.has(info.signo) || a.handler === SIG_IGN) {
+    a.handler = SIG_DFL;
+    t.sigmask.delete(info.signo);
+  }
+  if (a.handler === SIG_DFL) { endGroup(k, t.tg, killedStatus(info.signo)); return; }
+  t.pending.add(info);
+}
+
+/** The kernel raises a signal for what the task just did (SIGPIPE on a broken pipe). */
+export function raiseSignal(k: Kernel, t: Task, sig: number): void {
+  sendToThread(k, t, sigInfo(sig, SI_KERNEL), 'kernel');
+}
+
+/** Ends t's interruptible wait, if any: wait queues, sleeps and futex waits. */
+function wake(k: Kernel, t: Task): void {
+  t.wakeup?.();
+  k.futexes.cancel(t);
+}
+
+/** Whether `t` has a signal it would take now. */
+export function hasDeliverable(t: Task): boolean {
+  return t.pending.next(t.sigmask) !== 0 || t.tg.pending.next(t.sigmask) !== 0;
+}
+
+/** Takes the next deliverable signal of `t` (its own first, then its process's), or undefined. */
+export function dequeueSignal(t: Task, blocked: SigSet = t.sigmask): SigInfo | undefined {
+  const own = t.pending.next(blocked);
+  if (own) return t.pending.take(own);
+  const shared = t.tg.pending.next(blocked);
+  return shared ? t.tg.pending.take(shared) : undefined;
+}
+
+/** Re-executes the syscall instruction with its original number (rip - 2, rax = orig_rax). */
+function restartSyscall(t: Task): void {
+  t.regs.rip = t.regs.rip - 2;
+  t.regs.setNumber(Gpr.RAX, t.syscallNr);
+}
+
+/**
+ * Runs on each return to guest code: settles an interrupted syscall and delivers every
+ * deliverable signal, nesting handler frames as Linux does.
+ */
+export function deliverSignals(k: Kernel, t: Task): void {
+  for (;;) {
+    if (t.exited) return;
+    const info = dequeueSignal(t);
+    if (!info) break;
+    const sig = info.signo;
+    const a = t.tg.handlers.actions[sig];
+    if (a.handler === SIG_IGN) continue;
+    if (a.handler === SIG_DFL) {
+      const action = defaultAction(sig);
+      if (action === 'ignore' || action === 'continue' || action === 'stop') continue;
+      if (t.tg.pid === 1 && !info.fromHost) continue; // init's protection holds at delivery too
+      endGroup(k, t.tg, killedStatus(sig));
+      return;
+    }
+    // A handler runs: an interrupted syscall restarts only if it may (SA_RESTART), else EINTR.
+    if (t.restartCode) {
+      const r = t.restartCode;
+      t.restartCode = 0;
+      if (r === ERESTARTNOINTR || (r === ERESTARTSYS && (a.flags & SA_RESTART))) restartSyscall(t);
+      else t.regs.setNumber(Gpr.RAX, -Errno.EINTR);
+    }
+    const savedMask = t.savedMask ?? t.sigmask;
+    t.savedMask = null;
+    const ok = pushSignalFrame(t.mm, t.regs, t.altStack, {
+      info, handler: a.handler, restorer: a.restorer, onStack: (a.flags & SA_ONSTACK) !== 0, savedMask, cr2: info.faultAddr,
+    });
+    if (!ok) {
+      k.log(`pid ${t.tg.pid}: cannot write the frame for signal ${sig} (bad stack): SIGSEGV`);
+      endGroup(k, t.tg, killedStatus(SIGSEGV));
+      return;
+    }
+    const mask = t.sigmask.copy();
+    mask.lo |= a.mask.lo; mask.hi |= a.mask.hi;
+    if (!(a.flags & SA_NODEFER)) mask.add(sig);
+    t.sigmask = withoutUnblockable(mask);
+    if (a.flags & SA_RESETHAND) { a.handler = SIG_DFL; a.flags &= ~SA_RESETHAND; }
+  }
+  // No handler ran: an interrupted syscall restarts as if nothing happened.
+  if (t.restartCode) {
+    t.restartCode = 0;
+    if (t.savedMask) { t.sigmask = t.savedMask; t.savedMask = null; }
+    restartSyscall(t);
+  }
+}
+
+/** rt_sigreturn: the interrupted state comes back from the frame; false on a bad frame. */
+export function sigreturn(k: Kernel, t: Task): boolean {
+  const r = popSignalFrame(t.mm, t.regs);
+  if (!r) {
+    k.log(`pid ${t.tg.pid}: rt_sigreturn with a bad frame: SIGSEGV`);
+    endGroup(k, t.tg, killedStatus(SIGSEGV));
+    return false;
+  }
+  t.sigmask = withoutUnblockable(r.mask);
+  // The frame's uc_stack may re-arm the alternate stack (restore_altstack); a bad one is ignored.
+  if (!(r.stack.flags & SS_DISABLE) && r.stack.size >= 2048) t.altStack = { sp: r.stack.sp, size: r.stack.size, flags: 0 };
+  return true;
 }

@@ -9,8 +9,9 @@ import type { Location } from '../vfs/dentry.js';
 import type { FdTable } from '../vfs/fd_table.js';
 import type { FsCreds } from '../vfs/inode.js';
 import { WaitQueue } from './wait_queue.js';
+import { NSIG, PendingSignals, SIG_DFL, SigSet, SIGCHLD } from './sigset.js';
 
-export const SIGCHLD = 17;
+export { SIGCHLD };
 
 /** cwd, root and umask (CLONE_FS shares them). */
 export class FsContext {
@@ -49,12 +50,23 @@ export function fsCreds(c: Credentials): FsCreds {
 
 export interface Rlimit { cur: number; max: number }
 
-/** A signal action as rt_sigaction records it (delivery arrives with processes). */
-export interface SigAction { handler: number; flags: number; restorer: number; maskLo: number; maskHi: number }
+/** A signal action as rt_sigaction sets it. */
+export interface SigAction { handler: number; flags: number; restorer: number; mask: SigSet }
 
+/** The signal actions of a process (shared by CLONE_SIGHAND), indexed by signal number. */
 export class SignalHandlers {
-  readonly actions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, maskLo: 0, maskHi: 0 }));
+  readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: new SigSet() }));
+
+  copy(): SignalHandlers {
+    const c = new SignalHandlers();
+    this.actions.forEach((a, sig) => { c.actions[sig] = { ...a, mask: a.mask.copy() }; });
+    return c;
+  }
 }
+
+/** sigaltstack(2)'s state. */
+export interface AltStack { sp: number; size: number; flags: number }
+export const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1 << 31;
 
 /** A process: the thread group and what its threads share. */
 export class ThreadGroup {
@@ -73,6 +85,8 @@ export class ThreadGroup {
   noNewPrivs = false;
   /** The processes it forked, until reaped; a dying process gives its own to init. */
   readonly children = new Set<ThreadGroup>();
+  /** Signals sent to the process, for whichever thread does not block them. */
+  readonly pending = new PendingSignals();
   /** Where wait4/waitid sleep until a child changes state. */
   readonly childEvents = new WaitQueue();
   /** The signal its parent gets when it exits (clone's low byte; SIGCHLD for fork). */
@@ -100,8 +114,15 @@ export class ThreadGroup {
 
 export class Task {
   readonly regs = new RegisterFile();
-  sigmaskLo = 0;
-  sigmaskHi = 0;
+  /** Blocked signals. */
+  sigmask = new SigSet();
+  /** The mask to restore after a handler interrupts sigsuspend/pselect (set while they wait). */
+  savedMask: SigSet | null = null;
+  /** Signals sent to this thread (tkill, faults). */
+  readonly pending = new PendingSignals();
+  altStack: AltStack = { sp: 0, size: 0, flags: SS_DISABLE };
+  /** Set when a syscall was interrupted (-ERESTART*): delivery decides between restart and EINTR. */
+  restartCode = 0;
   clearChildTid = 0;
   robustList = 0;
   robustListLen = 0;

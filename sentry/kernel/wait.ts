@@ -3,6 +3,7 @@
 
 import { Errno } from '../abi/errno.js';
 import { reap } from './exit.js';
+import { ERESTARTSYS } from './signals.js';
 import type { Kernel } from './kernel.js';
 import { SIGCHLD, type Task, type ThreadGroup } from './task.js';
 
@@ -18,6 +19,7 @@ export type WaitTarget = { kind: 'pid'; pid: number } | { kind: 'pgid'; pgid: nu
  * Stopped and continued children arrive with job control.
  */
 export async function waitForChild(k: Kernel, t: Task, target: WaitTarget, options: number): Promise<ThreadGroup | number> {
+  let interrupted = false;
   for (;;) {
     let selected = false;
     for (const child of t.tg.children) {
@@ -30,7 +32,10 @@ export async function waitForChild(k: Kernel, t: Task, target: WaitTarget, optio
     }
     if (!selected) return -Errno.ECHILD;
     if (options & WNOHANG) return 0;
-    if (!(await t.tg.childEvents.wait(t))) return -Errno.EINTR;
+    // A signal ends the wait, but a child that exited meanwhile is reported first (its SIGCHLD
+    // is what woke us, as often as not).
+    if (interrupted) return -ERESTARTSYS;
+    interrupted = !(await t.tg.childEvents.wait(t));
   }
 }
 

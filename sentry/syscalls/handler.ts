@@ -5,6 +5,9 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
 
 export type SyscallResult = number | Promise<number>;
+
+/** A handler's result that leaves every register as the handler set it (rt_sigreturn). */
+export const KEEP_REGISTERS = Number.NEGATIVE_INFINITY;
 export type SyscallHandler = (t: Task, k: Kernel) => SyscallResult;
 
 /**

@@ -66,17 +66,35 @@ export function readTimespec(t: Task, addr: number): Timespec | number {
   return { sec, nsec };
 }
 
-async function sleepFor(k: Kernel, ts: Timespec): Promise<void> {
+/** Sleeps `ts`; false when a signal interrupted it. */
+async function sleepFor(t: Task, k: Kernel, ts: Timespec): Promise<boolean> {
   const ms = ts.sec * 1000 + ts.nsec / 1e6;
-  if (ms > 0) await k.host.sleep(ms);
-  else await k.host.yield();
+  if (ms > 0) return k.interruptibleSleep(t, ms);
+  await k.host.yield();
+  return true;
 }
 
 export async function sys_nanosleep(t: Task, k: Kernel): Promise<number> {
   const ts = readTimespec(t, t.arg(0));
   if (typeof ts === 'number') return ts;
-  await sleepFor(k, ts);
-  return 0;
+  const start = k.host.clock.monotonic();
+  if (await sleepFor(t, k, ts)) return 0;
+  return interrupted(t, k, ts, start, t.arg(1));
+}
+
+/** An interrupted relative sleep: EINTR, and the time left in `remAddr` when given. */
+function interrupted(t: Task, k: Kernel, ts: Timespec, start: Timespec, remAddr: number): number {
+  const now = k.host.clock.monotonic();
+  let left = (ts.sec - (now.sec - start.sec)) * 1e9 + (ts.nsec - (now.nsec - start.nsec));
+  if (left < 0) left = 0;
+  if (remAddr !== 0) {
+    const b = new Uint8Array(16);
+    const dv = new DataView(b.buffer);
+    dv.setUint32(0, Math.floor(left / 1e9), true);
+    dv.setUint32(8, left % 1e9, true);
+    if (!copyOut(t, remAddr, b)) return -Errno.EFAULT;
+  }
+  return -Errno.EINTR;
 }
 
 export async function sys_clock_nanosleep(t: Task, k: Kernel): Promise<number> {
@@ -89,7 +107,8 @@ export async function sys_clock_nanosleep(t: Task, k: Kernel): Promise<number> {
     let sec = ts.sec - cur.sec, nsec = ts.nsec - cur.nsec;
     if (nsec < 0) { sec -= 1; nsec += 1e9; }
     if (sec < 0) return 0;
-    await sleepFor(k, { sec, nsec });
-  } else await sleepFor(k, ts);
-  return 0;
+    return (await sleepFor(t, k, { sec, nsec })) ? 0 : -Errno.EINTR;
+  }
+  const start = k.host.clock.monotonic();
+  return (await sleepFor(t, k, ts)) ? 0 : interrupted(t, k, ts, start, t.arg(3));
 }
