@@ -11,6 +11,11 @@ const GOFER_MAIN = fileURLToPath(new URL('../gofer/main.js', import.meta.url));
 /** How long a closed channel may take to end the Gofer before it is killed. */
 const STOP_TIMEOUT_MS = 2000;
 
+/** A mount as the Gofer's command line takes it: `NAME=HOSTPATH[:ro]`. */
+export function goferMount(name: string, hostPath: string, readOnly: boolean): string {
+  return `${name}=${hostPath}${readOnly ? ':ro' : ''}`;
+}
+
 export interface GoferExit { pid: number; code: number | null; signal: NodeJS.Signals | null }
 
 export class GoferProcess {

@@ -1,4 +1,5 @@
-// The Gofer process: `node gofer/main.js --mount NAME=HOSTDIR[:ro] ... [--fd N] [--log FILE]`.
+// The Gofer process: `node gofer/main.js --mount NAME=HOSTPATH[:ro] ... [--fd N] [--log FILE]`
+// (HOSTPATH a directory, or a regular file served on its own).
 // The sandbox spawns it with the channel on an inherited fd (3 by default: stdio
 // ['ignore', 'inherit', 'inherit', 'pipe'], a socketpair) and it exits when that channel closes.
 
@@ -7,7 +8,7 @@ import net from 'node:net';
 import { GoferServer, serveSocket, type MountSpec } from './server.js';
 
 function usage(msg: string): never {
-  process.stderr.write(`gofer: ${msg}\nusage: gofer --mount NAME=HOSTDIR[:ro] ... [--fd N] [--log FILE]\n`);
+  process.stderr.write(`gofer: ${msg}\nusage: gofer --mount NAME=HOSTPATH[:ro] ... [--fd N] [--log FILE]\n`);
   process.exit(2);
 }
 

@@ -46,7 +46,8 @@ export class GoferError extends Error {
   constructor(readonly errno: number, message?: string) { super(message ?? `errno ${errno}`); }
 }
 
-interface MountRoot { name: string; hostDir: string; readOnly: boolean; fd: number }
+/** A mount's root: a directory, or a single regular file (a file bind-mounted on its own). */
+interface MountRoot { name: string; hostDir: string; readOnly: boolean; fd: number; type: number }
 
 /** A lisafs ControlFD: an O_PATH fd naming one inode inside a mount. */
 interface Control {
@@ -115,14 +116,19 @@ function dtype(mode: number): number {
 export class GoferServer {
   private readonly mounts = new Map<string, MountRoot>();
 
-  /** Opens every root; throws (at startup) if one is missing or not a directory. */
+  /** Opens every root; throws (at startup) if one is missing or neither a directory nor a regular file. */
   constructor(specs: MountSpec[]) {
     if (process.platform !== 'linux') throw new Error('the Gofer needs Linux (/proc/self/fd and O_PATH)');
     for (const s of specs) {
       if (this.mounts.has(s.name)) throw new Error(`mount ${s.name} given twice`);
       // The root itself may be reached through host symlinks: the sandbox's operator chose it.
-      const fd = fs.openSync(s.hostDir, O_PATH | C.O_DIRECTORY);
-      this.mounts.set(s.name, { name: s.name, hostDir: s.hostDir, readOnly: s.readOnly, fd });
+      const fd = fs.openSync(s.hostDir, O_PATH);
+      const type = Number(fstat(fd).mode) & S_IFMT;
+      if (type !== S_IFDIR && type !== S_IFREG) {
+        fs.closeSync(fd);
+        throw new Error(`mount ${s.name}: ${s.hostDir} is neither a directory nor a regular file`);
+      }
+      this.mounts.set(s.name, { name: s.name, hostDir: s.hostDir, readOnly: s.readOnly, fd, type });
     }
   }
 
@@ -167,7 +173,10 @@ export class Session {
   private control(id: number): Control {
     const h = this.handles.get(id);
     if (!h) throw new GoferError(Errno.EBADF);
-    return h.kind === 'control' ? h : h.control;
+    const c = h.kind === 'control' ? h : h.control;
+    // An open handle outlives a Close of its control; the control's fd number may name another file by now.
+    if (c.fd < 0) throw new GoferError(Errno.EBADF);
+    return c;
   }
   private dir(id: number): Control {
     const c = this.control(id);
@@ -237,6 +246,7 @@ export class Session {
     if (!h) return false;
     this.handles.delete(id);
     try { fs.closeSync(h.fd); } catch { /* ignore */ }
+    if (h.kind === 'control') h.fd = -1; // open handles on it must not use the number again
     return true;
   }
 
@@ -246,8 +256,8 @@ export class Session {
     Mount: (a) => {
       const m = this.server.mount(a.mount);
       if (!m) throw new GoferError(Errno.ENOENT);
-      const fd = fs.openSync(procFd(m.fd), O_PATH | C.O_DIRECTORY);
-      const root = this.add((id): Control => ({ kind: 'control', id, mount: m, fd, type: S_IFDIR }));
+      const fd = fs.openSync(procFd(m.fd), O_PATH | (m.type === S_IFDIR ? C.O_DIRECTORY : 0));
+      const root = this.add((id): Control => ({ kind: 'control', id, mount: m, fd, type: m.type }));
       return { root: this.inode(root) };
     },
 

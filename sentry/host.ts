@@ -1,6 +1,6 @@
-// What the Sentry needs from its host, as interfaces: clocks, randomness, the debug log, host
-// stdio and the host's files, read-only, which runts serves through the Gofer
-// (sentry/vfs/gofer_fs.ts). The Node implementations live in sentry/node/; tests supply fakes.
+// What the Sentry needs from its host, as interfaces: clocks, randomness, the debug log and host
+// stdio. Host files are not here: they come through the Gofer as a filesystem of the VFS
+// (sentry/vfs/fs/goferfs.ts). The Node implementations live in sentry/node/; tests supply fakes.
 
 import type { Dirent } from './vfs/file.js';
 import type { Stat, Timespec } from './vfs/stat.js';
@@ -21,19 +21,12 @@ export interface HostStream {
   winsize?(): { rows: number; cols: number };
 }
 
+/** An open host file read by path (only sentry/vfs/host_file.ts still names it). */
 export interface HostFile {
   readonly stat: Stat;
   read(dst: Uint8Array, position: number): Promise<number>;
   readdir(): Promise<Dirent[] | number>;
   close(): void;
-}
-
-/** Read-only access to host files by absolute path inside the sandbox (GoferFs resolves it). */
-export interface HostFs {
-  open(path: string, directory: boolean): Promise<HostFile | number>;
-  stat(path: string, followSymlinks: boolean): Promise<Stat | number>;
-  readlink(path: string): Promise<string | number>;
-  access(path: string, mode: number): Promise<number>;
 }
 
 export interface Host {
@@ -42,7 +35,6 @@ export interface Host {
   /** The Sentry's own log (--debug-log): warnings, --strace. Never the guest's stdout/stderr. */
   log(line: string): void;
   stdio: [HostStream, HostStream, HostStream];
-  fs: HostFs;
   hostname: string;
   /** Lets the host's event loop run (timers, I/O) before the caller continues. */
   yield(): Promise<void>;

@@ -1,22 +1,28 @@
-// `runts do`: run one program in a foreground sandbox, like `runsc do`: host cwd and environment,
-// host uid/gid, the guest as PID 1, stdio passed through, the exit status passed back.
+// `runts do`: run one program in a foreground sandbox, like `runsc do`: the host's root (or
+// --rootfs) read-only under a writable overlay, --volume bind mounts, the host cwd (or --cwd) and
+// environment (with --env, --clear-env), host uid/gid, the guest as PID 1, stdio passed through,
+// the exit status passed back.
 
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { posix } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { GoferClient } from '../../gofer/client.js';
 import { KvmPlatform } from '../../platform/kvm/kvm_platform.js';
 import { cpuidFeatures } from '../../platform/cpu_features.js';
-import type { Host, HostFs } from '../../sentry/host.js';
+import { errnoName } from '../../sentry/abi/errno.js';
+import type { Host } from '../../sentry/host.js';
 import { Kernel } from '../../sentry/kernel/kernel.js';
 import { ExecFailure } from '../../sentry/kernel/exec.js';
-import { initialCredentials } from '../../sentry/kernel/task.js';
+import { fsCreds, initialCredentials } from '../../sentry/kernel/task.js';
+import type { MountNamespace } from '../../sentry/vfs/dentry.js';
+import { AT_FDCWD } from '../../sentry/vfs/path.js';
 import { buildSandboxTree } from '../../sentry/vfs/sandbox_tree.js';
+import { lookupAt, type Caller } from '../../sentry/vfs/vfs.js';
 import { createNodeHost } from '../../sentry/node/host.js';
 import { SocketTransport } from '../../sentry/node/gofer_transport.js';
-import { GoferFs } from '../../sentry/vfs/gofer_fs.js';
-import { S_IFMT, S_IFREG } from '../../sentry/vfs/stat.js';
-import { GoferProcess, describeExit } from '../gofer_process.js';
+import { buildEnv, parseCwd, parseRootfs, parseVolumes, searchPath, type Volume } from '../do_options.js';
+import { GoferProcess, describeExit, goferMount } from '../gofer_process.js';
+import { findProgram, isRegularFile } from '../program.js';
 import { parseSize } from '../size.js';
 
 export const DEFAULT_MEMORY = '2g';
@@ -24,7 +30,8 @@ const MAX_MEMORY = 4 * 1024 ** 3;
 /** After the Gofer dies, how long a guest may go on (seeing EIO) before the sandbox is killed. */
 const GOFER_DEATH_GRACE_MS = 2000;
 const SIGKILL = 9;
-const X_OK = 1;
+/** The Gofer's mount name of the sandbox's root; volumes are vol1, vol2, ... */
+const ROOT_MOUNT = 'root';
 
 interface DoOptions {
   platform: string;
@@ -33,6 +40,22 @@ interface DoOptions {
   debugLog?: string;
   memory: string;
   user?: string;
+  rootfs?: string;
+  volume: string[];
+  cwd?: string;
+  env: string[];
+  clearEnv?: boolean;
+}
+
+/** Everything the options say, checked before anything starts. */
+interface Plan {
+  memory: number;
+  user: { uid: number; gid: number } | null;
+  rootfs: string;
+  volumes: Volume[];
+  /** --cwd, or null for the host's cwd (the root if the sandbox has no such directory). */
+  cwd: string | null;
+  env: string[];
 }
 
 /** --user UID[:GID]: numeric ids (the group defaults to the user id, as runc's does for a bare uid). */
@@ -43,44 +66,45 @@ export function parseUser(spec: string): { uid: number; gid: number } {
   return { uid: Number(m[1]), gid: m[2] === undefined ? Number(m[1]) : Number(m[2]) };
 }
 
-/**
- * Finds `prog` in the sandbox's files as a shell would: a path if it has a slash (relative to
- * `cwd`), else the first executable regular file on PATH.
- */
-export async function findProgram(fs: HostFs, prog: string, cwd: string, path = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'): Promise<string | null> {
-  const isExec = async (p: string) => {
-    const st = await fs.stat(p, true);
-    return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFREG && (await fs.access(p, X_OK)) === 0;
+/** Checks every option; throws an Error saying which one is bad (runts exits 125). */
+function plan(opts: DoOptions): Plan {
+  const memory = parseSize(opts.memory);
+  if (memory < 16 << 20 || memory > MAX_MEMORY) throw new Error(`--memory must be between 16m and 4g, not ${opts.memory}`);
+  if (opts.platform !== 'kvm') throw new Error(`unknown platform '${opts.platform}' (this build has: kvm)`);
+  return {
+    memory,
+    user: opts.user === undefined ? null : parseUser(opts.user),
+    rootfs: opts.rootfs === undefined ? '/' : parseRootfs(opts.rootfs),
+    volumes: parseVolumes(opts.volume ?? []),
+    cwd: opts.cwd === undefined ? null : parseCwd(opts.cwd),
+    env: buildEnv(process.env, !!opts.clearEnv, opts.env ?? []),
   };
-  if (prog.includes('/')) { const p = resolve(cwd, prog); return (await isExec(p)) ? p : null; }
-  for (const dir of path.split(delimiter)) {
-    const p = join(dir || '.', prog);
-    const abs = isAbsolute(p) ? p : resolve(cwd, p);
-    if (await isExec(abs)) return abs;
-  }
-  return null;
 }
 
 export async function runDo(argv: string[], opts: DoOptions): Promise<number> {
-  const memory = parseSize(opts.memory);
-  if (opts.user !== undefined) parseUser(opts.user); // a bad --user fails before anything starts
-  if (memory < 16 << 20 || memory > MAX_MEMORY) throw new Error(`--memory must be between 16m and 4g, not ${opts.memory}`);
-  if (opts.platform !== 'kvm') throw new Error(`unknown platform '${opts.platform}' (this build has: kvm)`);
-
-  // Every host file reaches the sandbox through the Gofer, serving the host root read-only.
-  const gofer = new GoferProcess(['root=/:ro'], opts.debugLog);
+  const p = plan(opts);
+  // Every host file reaches the sandbox through the Gofer: the root read-only, each volume as
+  // its own mount.
+  const mounts = [goferMount(ROOT_MOUNT, p.rootfs, true), ...p.volumes.map((v, i) => goferMount(`vol${i + 1}`, v.host, v.readOnly))];
+  const gofer = new GoferProcess(mounts, opts.debugLog);
   try {
-    return await runWithGofer(argv, opts, memory, gofer);
+    return await runWithGofer(argv, opts, p, gofer);
   } finally {
     await gofer.stop();
   }
 }
 
-async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gofer: GoferProcess): Promise<number> {
+/** A VFS caller for runts' own lookups, as the guest will be (its ids, its root as cwd). */
+function callerFor(ns: MountNamespace, creds: ReturnType<typeof initialCredentials>): Caller {
+  const root = ns.rootLocation;
+  return { root, cwd: root, umask: 0o022, creds: fsCreds(creds), fdLocation: () => undefined, fdFile: () => undefined };
+}
+
+async function runWithGofer(argv: string[], opts: DoOptions, p: Plan, gofer: GoferProcess): Promise<number> {
   const [prog] = argv;
   const debugLog = opts.debugLog ?? (opts.debug || opts.strace ? 'stderr' : null);
-  let host: Host | undefined;
-  const log = (m: string) => host?.log(m);
+  const host: Host = createNodeHost({ debugLog });
+  const log = (m: string) => host.log(m);
   const client = new GoferClient(new SocketTransport(gofer.socket, log), log);
   // gVisor treats a Gofer crash as fatal: file calls fail with EIO at once, the guest gets a
   // moment to notice and report it, then the sandbox is killed. Never a hang.
@@ -96,40 +120,47 @@ async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gof
   });
   try {
     // The guest runs as the host user, or as --user UID[:GID] (then with no supplementary groups).
-    const user = opts.user === undefined ? null : parseUser(opts.user);
-    const uid = user?.uid ?? process.getuid?.() ?? 0, gid = user?.gid ?? process.getgid?.() ?? 0;
-    const groups = user ? [] : process.getgroups?.() ?? [];
-    const fs = await GoferFs.mount(client, 'root', () => ({ uid, gid, groups }));
-    if (typeof fs === 'number') {
-      process.stderr.write(`runts: cannot attach to the Gofer (pid ${gofer.pid}): errno ${-fs}\n`);
+    const uid = p.user?.uid ?? process.getuid?.() ?? 0, gid = p.user?.gid ?? process.getgid?.() ?? 0;
+    const groups = p.user ? [] : process.getgroups?.() ?? [];
+    const creds = initialCredentials(uid, gid, groups);
+
+    const volumes = p.volumes.map((v, i) => ({ name: `vol${i + 1}`, guest: v.guest, readOnly: v.readOnly }));
+    const mounts = await buildSandboxTree({ client, rootMount: ROOT_MOUNT, volumes, now: () => host.clock.realtime() });
+    if ('errno' in mounts) {
+      process.stderr.write(`runts: cannot build the sandbox's file tree: ${mounts.what}: ${errnoName(mounts.errno)} (Gofer pid ${gofer.pid})\n`);
       return 125;
     }
-    host = createNodeHost({ debugLog, fs });
+    const caller = callerFor(mounts, creds);
 
-    const cwd = process.cwd();
-    const path = await findProgram(fs, prog, cwd);
+    // The working directory: --cwd must exist in the sandbox; the host's falls back to / there.
+    let cwd = p.cwd ?? process.cwd();
+    const at = await lookupAt(caller, AT_FDCWD, cwd, true);
+    const isDir = typeof at !== 'number' && at.dentry.inode.isDir;
+    if (!isDir) {
+      if (p.cwd !== null) {
+        process.stderr.write(`runts: --cwd ${cwd}: ${typeof at === 'number' ? errnoName(-at) : 'ENOTDIR'} in the sandbox\n`);
+        return 125;
+      }
+      host.log(`the working directory ${cwd} is not a directory in the sandbox: using /`);
+      cwd = '/';
+    }
+
+    const path = await findProgram(caller, prog, cwd, searchPath(p.env));
     if (!path) {
       // As a shell: a named file that exists but cannot be run is 126, a missing one 127.
-      const st = prog.includes('/') ? await fs.stat(resolve(cwd, prog), true) : -1;
-      const exists = typeof st !== 'number' && (st.mode & S_IFMT) === S_IFREG;
+      const exists = prog.includes('/') && await isRegularFile(caller, posix.resolve(cwd, prog));
       process.stderr.write(`runts: ${prog}: ${exists ? 'Permission denied' : prog.includes('/') ? 'No such file or directory' : 'command not found'}\n`);
       return exists ? 126 : 127;
     }
 
-    const mounts = await buildSandboxTree({ host: fs, now: () => host!.clock.realtime() });
-    if (typeof mounts === 'number') {
-      process.stderr.write(`runts: cannot build the sandbox's file tree: errno ${-mounts}\n`);
-      return 125;
-    }
-    const platform = new KvmPlatform(Math.floor(memory / 4096) * 4096);
+    const platform = new KvmPlatform(Math.floor(p.memory / 4096) * 4096);
     kernel = new Kernel(platform, host, { strace: !!opts.strace, hwcap: cpuidFeatures().edx, mounts });
     const sysMounts = await kernel.mountSystemFilesystems(1);
     if (sysMounts < 0) {
       process.stderr.write(`runts: cannot mount /proc and /sys: errno ${-sysMounts}\n`);
       return 125;
     }
-    const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-    const init = await kernel.createInit(path, argv, env, cwd, initialCredentials(uid, gid, groups));
+    const init = await kernel.createInit(path, argv, p.env, cwd, creds);
     if (init instanceof ExecFailure) {
       process.stderr.write(`runts: ${prog}: cannot execute: ${init.message}\n`);
       return 126;
@@ -151,6 +182,9 @@ async function runWithGofer(argv: string[], opts: DoOptions, memory: number, gof
   }
 }
 
+/** Collects a repeatable option's values. */
+const collect = (v: string, all: string[]): string[] => [...all, v];
+
 export function registerDo(program: Command): void {
   program
     .command('do')
@@ -161,6 +195,11 @@ export function registerDo(program: Command): void {
     .option('--debug-log <file>', 'write the Sentry log (warnings, --strace) to FILE')
     .option('--memory <size>', 'guest memory limit', DEFAULT_MEMORY)
     .option('--user <uid[:gid]>', 'run the program as this user and group (numeric; capabilities only for 0)')
+    .option('--rootfs <dir>', 'host directory to use as the sandbox root (read-only, under a writable overlay)')
+    .option('--volume <host[:guest][:ro]>', 'bind a host directory or file into the sandbox (writable unless :ro; repeatable)', collect, [])
+    .option('--cwd <dir>', 'working directory in the sandbox (default: the current directory, else /)')
+    .option('--env <key=value>', 'set an environment variable (repeatable)', collect, [])
+    .option('--clear-env', 'start from an empty environment instead of the host\'s')
     .argument('<program>', 'program to run (found on PATH)')
     .argument('[args...]', 'its arguments')
     .passThroughOptions()

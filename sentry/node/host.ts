@@ -1,17 +1,16 @@
 // The Node.js implementation of the Sentry's Host: clocks, randomness, the debug log and stdio.
-// Host files come from the caller (a GoferFs): the Sentry opens no host file itself.
+// Host files reach the Sentry only through the Gofer (sentry/vfs/fs/goferfs.ts): it opens no
+// host file itself but its stdio and its log.
 
 import { randomFillSync } from 'node:crypto';
 import { openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { Host, HostFs } from '../host.js';
+import type { Host } from '../host.js';
 import { NodeHostStream } from './stdio.js';
 
 export interface NodeHostOptions {
   /** Where the Sentry's log goes: a file path, 'stderr', or null to drop it. */
   debugLog: string | null;
-  /** The sandbox's files (the Gofer's root mount). */
-  fs: HostFs;
 }
 
 export function createNodeHost(opts: NodeHostOptions): Host {
@@ -37,7 +36,6 @@ export function createNodeHost(opts: NodeHostOptions): Host {
     randomBytes: (n) => randomFillSync(new Uint8Array(n)),
     log,
     stdio: [new NodeHostStream(0), new NodeHostStream(1), new NodeHostStream(2)],
-    fs: opts.fs,
     hostname: hostname(),
     yield: () => new Promise((r) => setImmediate(r)),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

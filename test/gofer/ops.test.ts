@@ -255,3 +255,38 @@ t.test('read-only mount refuses every write with EROFS', async (t) => {
   t.equal(fs.statSync(path.join(root, 'a.txt')).mode & 0o777, 0o644);
   t.ok(fs.existsSync(path.join(root, 'a.txt')));
 });
+
+t.test('an open handle outlives a Close of its control, and no longer reaches it', async (t) => {
+  const r = await o.root();
+  const a = await o.walk(r.handle, 'a.txt');
+  const { fd } = await o.must('OpenAt', { handle: a.handle, flags: 0 });
+  await o.must('Close', { handles: [a.handle] });
+  t.equal(dec((await o.must('PRead', { fd, offset: 0, count: 5 })).data), fs.readFileSync(path.join(root, 'a.txt'), 'utf8').slice(0, 5), 'reads go on');
+  // The control's host fd is closed: its number may name another file by now.
+  t.equal(await o.errno('OpenAt', { handle: fd, flags: 0 }), Errno.EBADF);
+  t.equal(await o.errno('SetStat', { handle: fd, mask: SetStatMask.Mode, mode: 0o600, uid: 0, gid: 0, size: 0, atime: { sec: 0, nsec: UTIME_OMIT }, mtime: { sec: 0, nsec: UTIME_OMIT } }), Errno.EBADF);
+  await o.must('Close', { handles: [fd] });
+});
+
+t.test('a single regular file can be a mount root', async (t) => {
+  const file = path.join(top, 'single');
+  fs.writeFileSync(file, 'single');
+  const sg = spawnGofer([`f=${file}`, `fro=${file}:ro`]);
+  t.teardown(() => stopGofer(sg));
+  const so = new Ops(sg.client);
+  const f = await so.root('f');
+  t.equal(f.stat.mode & S_IFMT, S_IFREG);
+  t.equal(await so.readAll(f.handle), 'single');
+  t.equal(await so.errno('Walk', { dir: f.handle, names: [enc('x')] }), Errno.ENOTDIR);
+  const { fd } = await so.must('OpenAt', { handle: f.handle, flags: O_RDWR });
+  await so.must('PWrite', { fd, offset: 0, data: enc('SINGLE') });
+  t.equal(fs.readFileSync(file, 'utf8'), 'SINGLE');
+  const fro = await so.root('fro');
+  t.equal(await so.errno('OpenAt', { handle: fro.handle, flags: O_RDWR }), Errno.EROFS);
+  // Neither a FIFO nor a device can be a root: the Gofer refuses to start.
+  const fifo = path.join(top, 'root-fifo');
+  execFileSync('mkfifo', [fifo]);
+  const bad = spawnGofer([`p=${fifo}`]);
+  t.equal((await bad.exited).code, 2);
+  t.match(bad.stderr(), /neither a directory nor a regular file/);
+});
