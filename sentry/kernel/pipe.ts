@@ -4,7 +4,7 @@
 // (and SIGPIPE). Blocked ends sleep in a wait queue, never blocking the Sentry.
 
 import { Errno } from '../abi/errno.js';
-import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, type FileDescription, type IoctlIo } from '../vfs/file.js';
+import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, type FileDescription, type IoctlIo, type MaybeAsync } from '../vfs/file.js';
 import { S_IFIFO, type Stat, type Timespec } from '../vfs/stat.js';
 import { ERESTARTSYS } from './signals.js';
 import type { Task } from './task.js';
@@ -81,20 +81,24 @@ export class Pipe {
     return n;
   }
 
-  /** A description for one end: `flags`' access mode says which (O_RDWR is both, for FIFOs). */
-  open(flags: number, host: PipeHost, path: string): PipeFile {
+  /**
+   * A description for one end: `flags`' access mode says which (O_RDWR is both, for FIFOs). A
+   * FIFO's descriptions show its inode's attributes (`stat`).
+   */
+  open(flags: number, host: PipeHost, path: string, stat?: () => MaybeAsync<Stat | number>): PipeFile {
     const mode = flags & O_ACCMODE;
     if (mode !== O_WRONLY) { this.readers++; this.opens.readers++; }
     if (mode !== O_RDONLY) { this.writers++; this.opens.writers++; }
     this.changed.notifyAll();
-    return new PipeFile(this, flags, host, path);
+    return new PipeFile(this, flags, host, path, stat);
   }
 }
 
 export class PipeFile implements FileDescription {
   private released = false;
 
-  constructor(readonly pipe: Pipe, public flags: number, private readonly host: PipeHost, readonly path: string) {}
+  constructor(readonly pipe: Pipe, public flags: number, private readonly host: PipeHost, readonly path: string,
+    private readonly inodeStat?: () => MaybeAsync<Stat | number>) {}
 
   private get readsEnd(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY; }
   private get writesEnd(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY; }
@@ -157,7 +161,8 @@ export class PipeFile implements FileDescription {
 
   seek(): number { return -Errno.ESPIPE; }
 
-  stat(): Stat {
+  stat(): MaybeAsync<Stat | number> {
+    if (this.inodeStat) return this.inodeStat();
     const p = this.pipe;
     return {
       dev: p.dev, ino: p.ino, mode: S_IFIFO | 0o600, nlink: 1, uid: p.uid, gid: p.gid, rdev: 0, size: 0,

@@ -4,6 +4,7 @@
 
 import { Errno } from '../abi/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { PipeFile } from '../kernel/pipe.js';
 import type { Task } from '../kernel/task.js';
 import { pathOf } from '../vfs/dentry.js';
 import {
@@ -24,7 +25,7 @@ import { fcntlLock, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_
 const enc = new TextEncoder();
 
 export function specialHost(k: Kernel): SpecialHost {
-  return { randomBytes: (n) => k.host.randomBytes(n), logOnce: (key, line) => k.logOnce(key, line) };
+  return { randomBytes: (n) => k.host.randomBytes(n), logOnce: (key, line) => k.logOnce(key, line), pipes: k.pipeHost };
 }
 
 async function doOpen(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): Promise<number> {
@@ -237,6 +238,7 @@ export function sys_readlinkat(t: Task): SyscallResult { return doReadlink(t, t.
 // --- fcntl and dup ---------------------------------------------------------------------------
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 const FD_CLOEXEC = 1;
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | 0o20000 /* O_ASYNC */;
 
@@ -265,6 +267,8 @@ export function sys_fcntl(t: Task): SyscallResult {
     case F_SETFD: t.fds.setCloexec(fd, (arg & FD_CLOEXEC) !== 0); return 0;
     case F_GETFL: return f.flags & ~O_CLOEXEC;
     case F_SETFL: return setfl(t, f, arg);
+    case F_GETPIPE_SZ: return f instanceof PipeFile ? f.pipe.capacity : -Errno.EBADF;
+    case F_SETPIPE_SZ: return f instanceof PipeFile ? f.pipe.resize(arg) : -Errno.EBADF;
     case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
       return fcntlLock(t, fd, f, cmd, t.arg(2));
     default: return -Errno.EINVAL;

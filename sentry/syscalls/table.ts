@@ -82,6 +82,7 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   getpgid: [proc.sys_getpgid, 'd'], getpgrp: [proc.sys_getpgrp, ''], getsid: [proc.sys_getsid, 'd'],
   setpgid: [proc.sys_setpgid, 'dd'], setsid: [proc.sys_setsid, ''],
   pipe: [pipe.sys_pipe, 'p'], pipe2: [pipe.sys_pipe2, 'px'],
+  splice: [splice.sys_splice, 'fpfpux'], tee: [splice.sys_tee, 'ffux'], vmsplice: [splice.sys_vmsplice, 'fpux'],
 };
 
 /** Unimplemented on purpose, with the reason shown in the log. */

@@ -1,6 +1,7 @@
 // Processes, signals and shells, compared with native runs:
 //   test/guest/processes/*.c   fork/vfork/exec/wait, orphans, process groups (fork_wait.c);
-//                              handlers, frames, sigreturn, masks, faults, restart (signals.c).
+//                              handlers, frames, sigreturn, masks, faults, restart (signals.c);
+//                              pipes, FIFOs, splice/tee/vmsplice, a 5-process pipeline (pipes.c).
 //                              Natively under `unshare --fork --pid` when root, so the program is
 //                              PID 1 there too.
 //   test/guest/shell/*.sh      scripts run by dash and by busybox sh: pipelines, subshells,
@@ -10,7 +11,8 @@
 
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { baseEnv, compile, describeMismatch, describeRun, repoRoot, runNative, runProcess, runSandbox, type PlatformName } from '../differential/harness.js';
 
@@ -25,9 +27,13 @@ for (const source of readdirSync(programs).filter((f) => f.endsWith('.c')).sort(
   t.test(source, { skip: canUnshare ? false : 'needs root and unshare (the program must be PID 1 natively too)' }, async (tt) => {
     const { binary } = await compile(path.join(programs, source), 'gcc');
     const env = baseEnv();
-    const native = await runNative(binary, { env, timeoutMs: 60_000 }, { pidNamespace: true });
+    // Each run gets an empty scratch directory as its argument (programs that make files use it).
+    const nativeDir = mkdtempSync(path.join(os.tmpdir(), 'tsvisor-proc-native-'));
+    const sandboxDir = mkdtempSync(path.join(os.tmpdir(), 'tsvisor-proc-sandbox-'));
+    tt.teardown(() => { rmSync(nativeDir, { recursive: true, force: true }); rmSync(sandboxDir, { recursive: true, force: true }); });
+    const native = await runNative(binary, { env, args: [nativeDir], timeoutMs: 60_000 }, { pidNamespace: true });
     tt.ok(native.signal === null && native.status !== null, `native run: ${describeRun(native)}`);
-    const sandbox = await runSandbox(binary, { env, timeoutMs: 180_000 }, { platform });
+    const sandbox = await runSandbox(binary, { env, args: [sandboxDir], timeoutMs: 180_000 }, { platform });
     tt.equal(sandbox.status, native.status, `same exit status: ${describeRun(sandbox)}`);
     const diff = describeMismatch('stdout', native.stdout, sandbox.stdout);
     tt.equal(diff, null, diff ? diff.message : 'same output');
