@@ -13,6 +13,7 @@ import { FutexTable } from './futex.js';
 import { ExecFailure, installImage, loadExecutable, MAX_EXECUTABLE } from './exec.js';
 import { endGroup, exitedStatus, killedStatus } from './exit.js';
 import { Pipe, type PipeHost } from './pipe.js';
+import { waitWhileStopped } from './job_control.js';
 import { deliverSignals, forceSignal, hasDeliverable, isRestart, raiseSignal, sendToProcess } from './signals.js';
 import { BUS_ADRERR, FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, sigInfo, SI_KERNEL, SI_USER } from './sigset.js';
 import { KEEP_REGISTERS } from '../syscalls/handler.js';
@@ -150,12 +151,16 @@ export class Kernel {
       const r = this.syscall(t);
       if (typeof r !== 'number') { waiting = r; return false; }
       // Leave switch() to deliver a signal or settle an interrupted syscall.
-      return !t.exited && t.mm.as === as && t.restartCode === 0 && !hasDeliverable(t);
+      return !t.exited && t.mm.as === as && t.restartCode === 0 && !hasDeliverable(t) && !t.tg.stopped;
     };
     while (!t.exited) {
       if (t.restartCode !== 0 || hasDeliverable(t)) {
         deliverSignals(this, t);
         if (t.exited) break;
+      }
+      if (t.tg.stopped) {
+        await waitWhileStopped(t);
+        continue; // a signal may have come meanwhile (SIGKILL ends the loop)
       }
       as = t.mm.as;
       let stop: Stop | Promise<Stop> = t.ctx.switch(as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1), onSyscall);

@@ -10,9 +10,10 @@ import { Errno } from '../abi/errno.js';
 import { Gpr } from '../../platform/platform.js';
 import { endGroup, killedStatus } from './exit.js';
 import type { Kernel } from './kernel.js';
+import { onSignalSent, stopGroup } from './job_control.js';
 import { popSignalFrame, pushSignalFrame } from './signal_frame.js';
 import {
-  defaultAction, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGCONT, SIGKILL,
+  defaultAction, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGKILL,
   SIGSEGV, SIGSTOP, sigInfo, SigSet, SI_KERNEL, withoutUnblockable, type SigInfo,
 } from './sigset.js';
 import { SS_DISABLE, type Task, type ThreadGroup } from './task.js';
@@ -44,8 +45,7 @@ export function sendToProcess(k: Kernel, tg: ThreadGroup, info: SigInfo, source:
     if (tg.pid !== 1 || source === 'host') endGroup(k, tg, killedStatus(SIGKILL));
     return true;
   }
-  if (sig === SIGCONT) k.logOnce('sigcont', 'note: job control (stopping and continuing processes) is not implemented yet');
-  if (sig === SIGSTOP) { k.logOnce('sigstop', 'warning: SIGSTOP cannot stop a process yet (job control): ignored'); return true; }
+  onSignalSent(k, tg, sig);
   const leader = tg.leader ?? tg.tasks.values().next().value;
   if (ignoredOnArrival(tg, leader, sig, source)) return true;
   tg.pending.add(info);
@@ -60,6 +60,7 @@ export function sendToThread(k: Kernel, t: Task, info: SigInfo, source: SignalSo
   if (t.exited) return;
   const sig = info.signo;
   if (sig === SIGKILL || sig === SIGSTOP) { sendToProcess(k, t.tg, info, source); return; }
+  onSignalSent(k, t.tg, sig);
   if (ignoredOnArrival(t.tg, t, sig, source)) return;
   t.pending.add(info);
   if (!t.sigmask.has(sig)) wake(k, t);
@@ -123,8 +124,9 @@ export function deliverSignals(k: Kernel, t: Task): void {
     if (a.handler === SIG_IGN) continue;
     if (a.handler === SIG_DFL) {
       const action = defaultAction(sig);
-      if (action === 'ignore' || action === 'continue' || action === 'stop') continue;
+      if (action === 'ignore' || action === 'continue') continue;
       if (t.tg.pid === 1 && !info.fromHost) continue; // init's protection holds at delivery too
+      if (action === 'stop') { stopGroup(k, t, sig); break; } // the task loop parks it; a syscall restarts after
       endGroup(k, t.tg, killedStatus(sig));
       return;
     }

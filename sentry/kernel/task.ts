@@ -91,6 +91,13 @@ export class ThreadGroup {
   readonly childEvents = new WaitQueue();
   /** The signal its parent gets when it exits (clone's low byte; SIGCHLD for fork). */
   exitSignal = SIGCHLD;
+  /** Stopped by a stop signal (job control), and by which; its threads wait on `resumed`. */
+  stopped = false;
+  stopSignal = 0;
+  readonly resumed = new WaitQueue();
+  /** wait(WUNTRACED) has seen the current stop; wait(WCONTINUED) has yet to see a continue. */
+  stopReported = true;
+  continuedToReport = false;
   /** It has called execve since it was forked (setpgid on it then fails with EACCES). */
   didExec = false;
   /** PR_SET_CHILD_SUBREAPER: orphaned descendants are given to it rather than to init. */

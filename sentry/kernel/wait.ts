@@ -5,6 +5,8 @@ import { Errno } from '../abi/errno.js';
 import { reap } from './exit.js';
 import { ERESTARTSYS } from './signals.js';
 import type { Kernel } from './kernel.js';
+import { CLD_CONTINUED, CLD_STOPPED } from './job_control.js';
+import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SIGCONT } from './sigset.js';
 import { SIGCHLD, type Task, type ThreadGroup } from './task.js';
 
 export const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x01000000,
@@ -13,21 +15,25 @@ export const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 
 /** Which children: one pid, a process group, or any. */
 export type WaitTarget = { kind: 'pid'; pid: number } | { kind: 'pgid'; pgid: number } | { kind: 'any' };
 
+/** What wait reports about a child: its wait(2) status word, and waitid's si_code and si_status. */
+export interface ChildEvent { child: ThreadGroup; status: number; code: number; sigStatus: number }
+
 /**
- * Waits until a selected child has exited and returns it (reaped unless WNOWAIT), 0 with
- * WNOHANG when none has yet, -ECHILD when no child is selected, -EINTR when interrupted.
- * Stopped and continued children arrive with job control.
+ * Waits until a selected child has exited (WEXITED; reaped unless WNOWAIT), stopped (WUNTRACED)
+ * or continued (WCONTINUED), and reports it; 0 with WNOHANG when none has yet, -ECHILD when no
+ * child is selected, -ERESTARTSYS when a signal interrupts.
  */
-export async function waitForChild(k: Kernel, t: Task, target: WaitTarget, options: number): Promise<ThreadGroup | number> {
+export async function waitForChild(k: Kernel, t: Task, target: WaitTarget, options: number): Promise<ChildEvent | number> {
   let interrupted = false;
   for (;;) {
     let selected = false;
     for (const child of t.tg.children) {
       if (!selects(target, child, options)) continue;
       selected = true;
-      if (child.zombie) {
-        if (!(options & WNOWAIT)) reap(k, child);
-        return child;
+      const event = eventOf(child, options);
+      if (event) {
+        if (!(options & WNOWAIT)) consume(k, event);
+        return event;
       }
     }
     if (!selected) return -Errno.ECHILD;
@@ -37,6 +43,27 @@ export async function waitForChild(k: Kernel, t: Task, target: WaitTarget, optio
     if (interrupted) return -ERESTARTSYS;
     interrupted = !(await t.tg.childEvents.wait(t));
   }
+}
+
+function eventOf(child: ThreadGroup, options: number): ChildEvent | null {
+  if (child.zombie && (options & WEXITED)) {
+    const sig = child.waitStatus & 0x7f;
+    const code = sig === 0 ? CLD_EXITED : (child.waitStatus & 0x80) ? CLD_DUMPED : CLD_KILLED;
+    return { child, status: child.waitStatus, code, sigStatus: sig === 0 ? (child.waitStatus >> 8) & 0xff : sig };
+  }
+  if (child.stopped && !child.stopReported && (options & WUNTRACED)) {
+    return { child, status: (child.stopSignal << 8) | 0x7f, code: CLD_STOPPED, sigStatus: child.stopSignal };
+  }
+  if (child.continuedToReport && (options & WCONTINUED)) {
+    return { child, status: 0xffff, code: CLD_CONTINUED, sigStatus: SIGCONT };
+  }
+  return null;
+}
+
+function consume(k: Kernel, e: ChildEvent): void {
+  if (e.code === CLD_STOPPED) e.child.stopReported = true;
+  else if (e.code === CLD_CONTINUED) e.child.continuedToReport = false;
+  else reap(k, e.child);
 }
 
 function selects(target: WaitTarget, child: ThreadGroup, options: number): boolean {

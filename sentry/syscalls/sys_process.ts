@@ -5,7 +5,7 @@ import { Errno } from '../abi/errno.js';
 import { CLONE_VFORK, CLONE_VM, cloneTask, type CloneArgs } from '../kernel/clone.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { SIGCHLD, type Task, type ThreadGroup } from '../kernel/task.js';
-import { WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WUNTRACED, __WALL, __WCLONE, __WNOTHREAD, waitForChild, type WaitTarget } from '../kernel/wait.js';
+import { WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WUNTRACED, __WALL, __WCLONE, __WNOTHREAD, waitForChild, type ChildEvent, type WaitTarget } from '../kernel/wait.js';
 import type { SyscallResult } from './handler.js';
 import { copyIn, copyOut } from './memory_io.js';
 
@@ -51,16 +51,15 @@ export async function sys_wait4(t: Task, k: Kernel): Promise<number> {
   if (pid === -2147483648) return -Errno.ESRCH;
   const target: WaitTarget = pid > 0 ? { kind: 'pid', pid } : pid === -1 ? { kind: 'any' }
     : { kind: 'pgid', pgid: pid === 0 ? t.tg.pgid : -pid };
-  const child = await waitForChild(k, t, target, options | WEXITED);
-  if (typeof child === 'number') return child;
-  if (statusAddr !== 0 && !copyOut(t, statusAddr, i32(child.waitStatus))) return -Errno.EFAULT;
-  if (rusageAddr !== 0 && !copyOut(t, rusageAddr, rusage(k, child))) return -Errno.EFAULT;
-  return child.pid;
+  const event = await waitForChild(k, t, target, options | WEXITED);
+  if (typeof event === 'number') return event;
+  if (statusAddr !== 0 && !copyOut(t, statusAddr, i32(event.status))) return -Errno.EFAULT;
+  if (rusageAddr !== 0 && !copyOut(t, rusageAddr, rusage(k, event.child))) return -Errno.EFAULT;
+  return event.child.pid;
 }
 
 const P_ALL = 0, P_PID = 1, P_PGID = 2;
 const WAITID_OPTIONS = WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE;
-const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
 
 export async function sys_waitid(t: Task, k: Kernel): Promise<number> {
   const idtype = t.argInt(0), id = t.argInt(1), infoAddr = t.arg(2), options = t.argInt(3), rusageAddr = t.arg(4);
@@ -71,29 +70,24 @@ export async function sys_waitid(t: Task, k: Kernel): Promise<number> {
   else if (idtype === P_PID) { if (id <= 0) return -Errno.EINVAL; target = { kind: 'pid', pid: id }; }
   else if (idtype === P_PGID) { if (id < 0) return -Errno.EINVAL; target = { kind: 'pgid', pgid: id === 0 ? t.tg.pgid : id }; }
   else return -Errno.EINVAL; // P_PIDFD: pidfds are not implemented
-  if (!(options & WEXITED)) {
-    // Only stopped/continued children were asked for: none can be, until job control exists.
-    return (options & WNOHANG) ? writeSiginfo(t, infoAddr, null) : -Errno.ECHILD;
-  }
-  const child = await waitForChild(k, t, target, options);
-  if (typeof child === 'number' && child < 0) return child;
-  const found = typeof child === 'number' ? null : child;
-  if (found && rusageAddr !== 0 && !copyOut(t, rusageAddr, rusage(k, found))) return -Errno.EFAULT;
+  const event = await waitForChild(k, t, target, options);
+  if (typeof event === 'number' && event < 0) return event;
+  const found = typeof event === 'number' ? null : event;
+  if (found && rusageAddr !== 0 && !copyOut(t, rusageAddr, rusage(k, found.child))) return -Errno.EFAULT;
   return writeSiginfo(t, infoAddr, found);
 }
 
-/** waitid's siginfo: SIGCHLD with how the child ended; all zero when WNOHANG found none. */
-function writeSiginfo(t: Task, addr: number, child: ThreadGroup | null): number {
+/** waitid's siginfo: SIGCHLD with what happened to the child; all zero when WNOHANG found none. */
+function writeSiginfo(t: Task, addr: number, e: ChildEvent | null): number {
   if (addr === 0) return 0;
   const b = new Uint8Array(128);
-  if (child) {
+  if (e) {
     const dv = new DataView(b.buffer);
-    const sig = child.waitStatus & 0x7f;
     dv.setInt32(0, SIGCHLD, true);
-    dv.setInt32(8, sig === 0 ? CLD_EXITED : (child.waitStatus & 0x80) ? CLD_DUMPED : CLD_KILLED, true);
-    dv.setInt32(16, child.pid, true);
-    dv.setInt32(20, child.creds.uid, true);
-    dv.setInt32(24, sig === 0 ? (child.waitStatus >> 8) & 0xff : sig, true);
+    dv.setInt32(8, e.code, true);
+    dv.setInt32(16, e.child.pid, true);
+    dv.setInt32(20, e.child.creds.uid, true);
+    dv.setInt32(24, e.sigStatus, true);
   }
   return copyOut(t, addr, b) ? 0 : -Errno.EFAULT;
 }
