@@ -40,6 +40,19 @@ export function stopGroup(k: Kernel, t: Task, sig: number): void {
   notifyParent(k, tg, CLD_STOPPED, sig);
 }
 
+/**
+ * Whether process group `pgid` is orphaned: no member has a parent in another group of the same
+ * session (POSIX; Linux will_become_orphaned_pgrp).
+ */
+export function orphanedGroup(k: Kernel, pgid: number, sid: number): boolean {
+  for (const tg of k.groups.values()) {
+    if (tg.zombie || tg.pgid !== pgid) continue;
+    const p = tg.parent;
+    if (p && p.pgid !== pgid && p.sid === sid) return false;
+  }
+  return true;
+}
+
 /** Parks a task of a stopped process until SIGCONT (or its death). */
 export async function waitWhileStopped(t: Task): Promise<void> {
   while (t.tg.stopped && !t.exited) await t.tg.resumed.wait(t);

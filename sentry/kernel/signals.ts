@@ -10,7 +10,7 @@ import { Errno } from '../abi/errno.js';
 import { Gpr } from '../../platform/platform.js';
 import { endGroup, killedStatus } from './exit.js';
 import type { Kernel } from './kernel.js';
-import { onSignalSent, stopGroup } from './job_control.js';
+import { onSignalSent, orphanedGroup, stopGroup } from './job_control.js';
 import { popSignalFrame, pushSignalFrame } from './signal_frame.js';
 import {
   defaultAction, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGKILL,
@@ -126,7 +126,12 @@ export function deliverSignals(k: Kernel, t: Task): void {
       const action = defaultAction(sig);
       if (action === 'ignore' || action === 'continue') continue;
       if (t.tg.pid === 1 && !info.fromHost) continue; // init's protection holds at delivery too
-      if (action === 'stop') { stopGroup(k, t, sig); break; } // the task loop parks it; a syscall restarts after
+      if (action === 'stop') {
+        // The terminal's stop signals do nothing to an orphaned process group (no one to resume it).
+        if (sig !== SIGSTOP && orphanedGroup(k, t.tg.pgid, t.tg.sid)) continue;
+        stopGroup(k, t, sig);
+        break; // the task loop parks it; an interrupted syscall restarts after
+      }
       endGroup(k, t.tg, killedStatus(sig));
       return;
     }
