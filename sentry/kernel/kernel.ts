@@ -14,7 +14,7 @@ import { ExecFailure, installImage, loadExecutable, MAX_EXECUTABLE } from './exe
 import { endGroup, exitedStatus, killedStatus } from './exit.js';
 import { Pipe, type PipeHost } from './pipe.js';
 import { waitWhileStopped } from './job_control.js';
-import { deliverSignals, forceSignal, hasDeliverable, isRestart, raiseSignal, sendToProcess } from './signals.js';
+import { deliverSignals, forceSignal, hasDeliverable, isRestart, raiseSignal, sendToProcess, sendToThread } from './signals.js';
 import { BUS_ADRERR, FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, sigInfo, SI_KERNEL, SI_USER } from './sigset.js';
 import { KEEP_REGISTERS } from '../syscalls/handler.js';
 import { MemoryManager } from '../mm/mm.js';
@@ -124,8 +124,11 @@ export class Kernel {
     const fds = new FdTable();
     const [stdin, stdout, stderr] = this.host.stdio;
     fds.install(0, new StreamFile(stdin, O_RDONLY, 'pipe:[stdin]'), false);
-    fds.install(1, new StreamFile(stdout, O_WRONLY, 'pipe:[stdout]'), false);
-    fds.install(2, new StreamFile(stderr, O_WRONLY, 'pipe:[stderr]'), false);
+    // The host reader of runts' stdout going away is a signal from outside the sandbox: even
+    // PID 1 dies of it (`runts do -- yes | head -1` ends with 141, as the same pipeline natively).
+    const hostPipeBroken = () => { const t = this.currentTask; if (t) sendToThread(this, t, sigInfo(SIGPIPE, SI_KERNEL), 'host'); };
+    fds.install(1, new StreamFile(stdout, O_WRONLY, 'pipe:[stdout]', hostPipeBroken), false);
+    fds.install(2, new StreamFile(stderr, O_WRONLY, 'pipe:[stderr]', hostPipeBroken), false);
     const tid = this.allocatePid();
     const tg = new ThreadGroup(tid, null, creds, new SignalHandlers());
     this.groups.set(tid, tg);

@@ -58,6 +58,7 @@ export function sendToProcess(k: Kernel, tg: ThreadGroup, info: SigInfo, source:
 /** tkill/tgkill and faults: a signal for one thread. */
 export function sendToThread(k: Kernel, t: Task, info: SigInfo, source: SignalSource = 'guest'): void {
   if (t.exited) return;
+  if (source === 'host') info.fromHost = true;
   const sig = info.signo;
   if (sig === SIGKILL || sig === SIGSTOP) { sendToProcess(k, t.tg, info, source); return; }
   onSignalSent(k, t.tg, sig);

@@ -9,10 +9,15 @@ import type { Stat } from './stat.js';
 const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONREAD = 0x541b, TIOCGPGRP = 0x540f;
 
 export class StreamFile implements FileDescription {
-  constructor(private readonly stream: HostStream, public flags: number, readonly path: string) {}
+  /** `brokenPipe` runs when the host's reader went away (EPIPE): the kernel raises SIGPIPE. */
+  constructor(private readonly stream: HostStream, public flags: number, readonly path: string, private readonly brokenPipe?: () => void) {}
 
   read(dst: Uint8Array): Promise<number> { return this.stream.read(dst); }
-  write(src: Uint8Array): Promise<number> { return this.stream.write(src); }
+  async write(src: Uint8Array): Promise<number> {
+    const n = await this.stream.write(src);
+    if (n === -Errno.EPIPE) this.brokenPipe?.();
+    return n;
+  }
   seek(): number { return -Errno.ESPIPE; }
   stat(): Stat { return this.stream.stat(); }
   readdir(): Dirent[] | number { return -Errno.ENOTDIR; }

@@ -122,3 +122,12 @@ t.test('SIGTERM, SIGINT, SIGHUP and SIGQUIT sent to runts reach the guest', asyn
 });
 
 mkdirSync(out, { recursive: true });
+
+t.test('a guest writing to a closed host pipe dies of SIGPIPE, even as PID 1 (status 141)', async (t) => {
+  // bash reports each stage's status; the native pipeline says what to expect.
+  const script = `"${process.execPath}" "${cli}" do -- /bin/busybox yes | head -1; echo "status \${PIPESTATUS[0]}"`;
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 120_000 });
+  t.equal(r.stdout, 'y\nstatus 141\n', r.stderr);
+  const native = spawnSync('bash', ['-c', '/bin/busybox yes | head -1; echo "status ${PIPESTATUS[0]}"'], { encoding: 'utf8' });
+  t.equal(native.stdout, r.stdout, 'as the same pipeline natively');
+});
