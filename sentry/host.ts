@@ -21,6 +21,18 @@ export interface HostStream {
   winsize?(): { rows: number; cols: number };
 }
 
+/** The host terminal runts runs in (its stdin is a TTY). */
+export interface HostTerminal {
+  /** Puts it in raw mode; the function returned restores it (runts also does on any exit). */
+  makeRaw(): () => void;
+  size(): { rows: number; cols: number };
+  onResize(cb: () => void): void;
+  /** Delivers typed bytes from now on. */
+  onInput(cb: (bytes: Uint8Array) => void): void;
+  /** Stops reading, so nothing holds runts open once the sandbox is over. */
+  close(): void;
+}
+
 /** An open host file read by path (only sentry/vfs/host_file.ts still names it). */
 export interface HostFile {
   readonly stat: Stat;
@@ -35,6 +47,8 @@ export interface Host {
   /** The Sentry's own log (--debug-log): warnings, --strace. Never the guest's stdout/stderr. */
   log(line: string): void;
   stdio: [HostStream, HostStream, HostStream];
+  /** Present when stdin is a terminal: the guest then gets a tty of its own. */
+  terminal?: HostTerminal;
   hostname: string;
   /** Lets the host's event loop run (timers, I/O) before the caller continues. */
   yield(): Promise<void>;

@@ -205,7 +205,9 @@ export function registerDo(program: Command): void {
     .passThroughOptions()
     .action(async (prog: string, args: string[], opts: DoOptions) => {
       const status = await runDo([prog, ...args], opts);
-      // Let pending stdio writes finish before leaving with the guest's status.
+      // Let pending stdio writes finish before leaving with the guest's status; but the sandbox is
+      // over, so whatever the killed guests left behind (a sleep's timer) must not hold runts.
       process.exitCode = status;
+      setTimeout(() => process.exit(status), 0).unref();
     });
 }

@@ -60,6 +60,7 @@ export function cloneTask(k: Kernel, t: Task, a: CloneArgs): number | Promise<nu
     tg.dumpable = t.tg.dumpable;
     tg.noNewPrivs = t.tg.noNewPrivs;
     tg.exitSignal = a.exitSignal;
+    tg.ctty = t.tg.ctty;
     parent?.children.add(tg);
     k.groups.set(tid, tg);
   }

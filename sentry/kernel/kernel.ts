@@ -4,7 +4,7 @@
 
 import { Errno, errnoName } from '../abi/errno.js';
 import { Vector, type Platform, type Stop } from '../../platform/platform.js';
-import type { Host } from '../host.js';
+import type { Host, HostStream } from '../host.js';
 import { LoadError } from '../loader/loader.js';
 import { FrameAllocator } from '../mm/frames.js';
 import type { PageMemory } from '../mm/mappable.js';
@@ -13,7 +13,8 @@ import { FutexTable } from './futex.js';
 import { ExecFailure, installImage, loadExecutable, MAX_EXECUTABLE } from './exec.js';
 import { endGroup, exitedStatus, killedStatus } from './exit.js';
 import { Pipe, type PipeHost } from './pipe.js';
-import { waitWhileStopped } from './job_control.js';
+import { orphanedGroup, waitWhileStopped } from './job_control.js';
+import { Terminal, type TtyHost } from './terminal.js';
 import { deliverSignals, forceSignal, hasDeliverable, isRestart, raiseSignal, sendToProcess, sendToThread } from './signals.js';
 import { BUS_ADRERR, FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, sigInfo, SI_KERNEL, SI_USER } from './sigset.js';
 import { KEEP_REGISTERS } from '../syscalls/handler.js';
@@ -23,7 +24,7 @@ import { SYSCALL_TABLE } from '../syscalls/table.js';
 import { formatSyscall, formatResult } from '../syscalls/strace.js';
 import { FdTable } from '../vfs/fd_table.js';
 import { S_IFMT, S_IFREG } from '../vfs/stat.js';
-import { O_RDONLY, O_WRONLY } from '../vfs/file.js';
+import { O_RDONLY, O_RDWR, O_WRONLY } from '../vfs/file.js';
 import { StreamFile } from '../vfs/stream_file.js';
 import { FsContext, fsCreds, SignalHandlers, Task, ThreadGroup, type Credentials } from './task.js';
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, type Location, type MountNamespace } from '../vfs/dentry.js';
@@ -60,6 +61,9 @@ export class Kernel {
   /** The most tasks the sandbox may have (a fork bomb stops at EAGAIN). */
   pidsLimit = 4096;
   private lastPid = 0;
+  /** The guest's tty, when runts runs in a terminal. */
+  terminal: Terminal | null = null;
+  private restoreTerminal: (() => void) | null = null;
   /** Resolves when PID 1 has exited: the sandbox is over. */
   private initDone: (() => void) | null = null;
   private readonly loggedUnimplemented = new Set<number>();
@@ -129,9 +133,16 @@ export class Kernel {
     const hostPipeBroken = () => { const t = this.currentTask; if (t) sendToThread(this, t, sigInfo(SIGPIPE, SI_KERNEL), 'host'); };
     fds.install(1, new StreamFile(stdout, O_WRONLY, 'pipe:[stdout]', hostPipeBroken), false);
     fds.install(2, new StreamFile(stderr, O_WRONLY, 'pipe:[stderr]', hostPipeBroken), false);
+    const terminal = this.host.terminal && stdin.isTty ? this.openTerminal(stdout) : null;
+    if (terminal) {
+      fds.install(0, terminal.open(O_RDWR, '/dev/tty'), false);
+      if (stdout.isTty) fds.install(1, terminal.open(O_RDWR, '/dev/tty'), false);
+      if (stderr.isTty) fds.install(2, terminal.open(O_RDWR, '/dev/tty'), false);
+    }
     const tid = this.allocatePid();
     const tg = new ThreadGroup(tid, null, creds, new SignalHandlers());
     this.groups.set(tid, tg);
+    terminal?.attach(tg);
     const t = new Task(tid, tg, image.mm, fds, new FsContext(root, cwdLoc), this.platform.newContext());
     installImage(t, image, execPath, env);
     this.tasks.set(tid, t);
@@ -369,7 +380,26 @@ export class Kernel {
   /** PID 1 has exited: as in a PID namespace, every other process is killed. */
   initExited(_init: ThreadGroup): void {
     for (const tg of [...this.groups.values()]) if (tg.pid !== 1 && !tg.zombie) endGroup(this, tg, killedStatus(SIGKILL));
+    this.terminal?.close();
+    this.restoreTerminal?.();
     this.initDone?.();
+  }
+
+  /** The guest's own tty over the host terminal, which goes into raw mode until the sandbox ends. */
+  private openTerminal(out: HostStream): Terminal {
+    const host = this.host.terminal!;
+    const tty: TtyHost = {
+      currentTask: () => this.currentTask,
+      signalGroup: (pgid, sig) => {
+        for (const tg of this.groups.values()) if (tg.pgid === pgid && !tg.zombie) sendToProcess(this, tg, sigInfo(sig, SI_KERNEL), 'kernel');
+      },
+      orphaned: (pgid, sid) => orphanedGroup(this, pgid, sid),
+      groupExists: (pgid, sid) => [...this.groups.values()].some((g) => !g.zombie && g.pgid === pgid && g.sid === sid),
+      sleep: (ms) => this.host.sleep(ms),
+    };
+    this.terminal = new Terminal(out, host, tty, () => this.host.stdio[0].stat());
+    this.restoreTerminal = host.makeRaw();
+    return this.terminal;
   }
 
   /** A signal from the host (runts was sent SIGINT etc.): until delivery exists, it terminates. */

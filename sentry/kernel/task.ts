@@ -8,6 +8,7 @@ import type { MemoryManager } from '../mm/mm.js';
 import type { Location } from '../vfs/dentry.js';
 import type { FdTable } from '../vfs/fd_table.js';
 import type { FsCreds } from '../vfs/inode.js';
+import type { Terminal } from './terminal.js';
 import { WaitQueue } from './wait_queue.js';
 import { NSIG, PendingSignals, SIG_DFL, SigSet, SIGCHLD } from './sigset.js';
 
@@ -98,6 +99,8 @@ export class ThreadGroup {
   /** wait(WUNTRACED) has seen the current stop; wait(WCONTINUED) has yet to see a continue. */
   stopReported = true;
   continuedToReport = false;
+  /** Its session's controlling terminal, if any (inherited by fork, dropped by setsid). */
+  ctty: Terminal | null = null;
   /** It has called execve since it was forked (setpgid on it then fails with EACCES). */
   didExec = false;
   /** PR_SET_CHILD_SUBREAPER: orphaned descendants are given to it rather than to init. */

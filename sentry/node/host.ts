@@ -7,6 +7,7 @@ import { openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Host } from '../host.js';
 import { NodeHostStream } from './stdio.js';
+import { nodeTerminal } from './terminal.js';
 
 export interface NodeHostOptions {
   /** Where the Sentry's log goes: a file path, 'stderr', or null to drop it. */
@@ -36,6 +37,7 @@ export function createNodeHost(opts: NodeHostOptions): Host {
     randomBytes: (n) => randomFillSync(new Uint8Array(n)),
     log,
     stdio: [new NodeHostStream(0), new NodeHostStream(1), new NodeHostStream(2)],
+    terminal: process.stdin.isTTY ? nodeTerminal() : undefined,
     hostname: hostname(),
     yield: () => new Promise((r) => setImmediate(r)),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -25,7 +25,10 @@ import { fcntlLock, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_
 const enc = new TextEncoder();
 
 export function specialHost(k: Kernel): SpecialHost {
-  return { randomBytes: (n) => k.host.randomBytes(n), logOnce: (key, line) => k.logOnce(key, line), pipes: k.pipeHost };
+  return {
+    randomBytes: (n) => k.host.randomBytes(n), logOnce: (key, line) => k.logOnce(key, line), pipes: k.pipeHost,
+    controllingTerminal: (flags) => k.currentTask?.tg.ctty?.open(flags, '/dev/tty') ?? null,
+  };
 }
 
 async function doOpen(t: Task, k: Kernel, dirfd: number, pathAddr: number, flags: number, mode: number): Promise<number> {

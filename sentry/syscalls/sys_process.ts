@@ -156,5 +156,6 @@ export function sys_setsid(t: Task, k: Kernel): SyscallResult {
   if ([...k.groups.values()].some((g) => !g.zombie && g.pgid === tg.pid)) return -Errno.EPERM;
   tg.sid = tg.pid;
   tg.pgid = tg.pid;
+  tg.ctty = null; // a new session starts without a controlling terminal
   return tg.sid;
 }
