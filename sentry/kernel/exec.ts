@@ -5,11 +5,13 @@
 
 import { Errno, errnoName } from '../abi/errno.js';
 import { Gpr } from '../../platform/platform.js';
-import { LoadError, loadProgram, parseProgram, type ExecArgs, type LoadedProgram } from '../loader/loader.js';
+import { LoadError, loadProgram, parseProgram, type ElfFile, type ExecArgs, type LoadedProgram } from '../loader/loader.js';
+import { PAGE_SIZE } from '../mm/mappable.js';
 import type { MemoryManager } from '../mm/mm.js';
-import { MS_NOEXEC, type Location } from '../vfs/dentry.js';
+import { MS_NOEXEC, pathOf, type Location } from '../vfs/dentry.js';
 import { mayAccess, X_OK } from '../vfs/permissions.js';
 import { S_IFMT, S_IFREG } from '../vfs/stat.js';
+import { AT_FDCWD } from '../vfs/path.js';
 import { lookupAt, type Caller } from '../vfs/vfs.js';
 import type { Kernel } from './kernel.js';
 import { endOtherThreads } from './exit.js';
@@ -72,9 +74,9 @@ async function findAndLoad(k: Kernel, c: Caller, creds: Credentials, dirfd: numb
       follow = true;
       continue;
     }
-    const file = await readWhole(loc);
+    const file = await readImage(k, loc);
     if (typeof file === 'number') return file;
-    return loadElf(k, creds, file, filename, argv, envp, loc);
+    return loadElf(k, c, creds, file, filename, argv, envp, loc);
   }
 }
 
@@ -111,22 +113,52 @@ export function parseShebang(head: Uint8Array): { interp: Uint8Array; arg: Uint8
   return { interp, arg: argEnd > i ? head.slice(i, argEnd) : null };
 }
 
-async function readWhole(loc: Location): Promise<Uint8Array | number> {
+/**
+ * An executable's bytes, and where its segments can be mapped from: a file whose inode lends its
+ * pages (the host layer's page cache, tmpfs) is read through them, so a program run again costs
+ * no Gofer read and every process maps the same frames (with the code already decoded).
+ */
+async function readImage(k: Kernel, loc: Location): Promise<ElfFile | number> {
   const inode = loc.dentry.inode;
   const st = await inode.stat();
   if (typeof st === 'number') return st;
   if (st.size > MAX_EXECUTABLE) return -Errno.ENOMEM;
-  const buf = new Uint8Array(st.size);
-  for (let off = 0; off < buf.length;) {
-    const n = await inode.read(buf.subarray(off), off);
+  const bytes = new Uint8Array(st.size);
+  const pages = Math.ceil(st.size / PAGE_SIZE);
+  const mappable = inode.mappable(k.pageMemory);
+  if (mappable && (await mappable.prepare(0, pages)) === 0) {
+    let whole = true;
+    for (let i = 0; i < pages && whole; i++) {
+      const f = mappable.frameAt(i);
+      if (f < 0) { whole = false; break; }
+      bytes.set(k.pageMemory.bytes(f).subarray(0, Math.min(PAGE_SIZE, st.size - i * PAGE_SIZE)), i * PAGE_SIZE);
+      k.frames.decRef(f); // frameAt's reference was for a mapping; we only looked
+    }
+    if (whole) return { bytes, source: { mappable, dev: st.dev, ino: st.ino, name: pathOf(loc, k.rootLocation) } };
+  }
+  for (let off = 0; off < bytes.length;) {
+    const n = await inode.read(bytes.subarray(off), off);
     if (n < 0) return n;
-    if (n === 0) return buf.subarray(0, off);
+    if (n === 0) return { bytes: bytes.subarray(0, off), source: null };
     off += n;
   }
-  return buf;
+  return { bytes, source: null };
 }
 
-async function loadElf(k: Kernel, creds: Credentials, file: Uint8Array, execfn: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], exe: Location): Promise<ExecImage | ExecFailure> {
+/** The ELF interpreter a program names (PT_INTERP), found from the root as Linux's open_exec does. */
+async function readInterpreter(k: Kernel, c: Caller, path: string): Promise<ElfFile> {
+  const loc = await lookupAt({ ...c, cwd: c.root }, AT_FDCWD, path, true);
+  if (typeof loc === 'number') throw new LoadError(`cannot open ${path}: ${errnoName(-loc)}`, -loc);
+  const st = await loc.dentry.inode.stat();
+  if (typeof st === 'number') throw new LoadError(`cannot stat ${path}: ${errnoName(-st)}`, -st);
+  if ((st.mode & S_IFMT) !== S_IFREG) throw new LoadError(`${path} is not a regular file`, Errno.EACCES);
+  if (st.size > MAX_EXECUTABLE) throw new LoadError(`${path} is too large (${st.size} bytes)`, Errno.ENOEXEC);
+  const file = await readImage(k, loc);
+  if (typeof file === 'number') throw new LoadError(`cannot read ${path}: ${errnoName(-file)}`, -file);
+  return file;
+}
+
+async function loadElf(k: Kernel, c: Caller, creds: Credentials, file: ElfFile, execfn: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], exe: Location): Promise<ExecImage | ExecFailure> {
   const args: ExecArgs = {
     argv, envp, execfn,
     uid: creds.uid, euid: creds.euid, gid: creds.gid, egid: creds.egid,
@@ -135,8 +167,8 @@ async function loadElf(k: Kernel, creds: Credentials, file: Uint8Array, execfn: 
   };
   const mm = k.newMemoryManager();
   try {
-    const interpPath = parseProgram(file).interp;
-    const interp = interpPath === null ? null : await k.readExecutable(interpPath, creds);
+    const interpPath = parseProgram(file.bytes).interp;
+    const interp = interpPath === null ? null : await readInterpreter(k, c, interpPath);
     return { mm, loaded: loadProgram(mm, file, args, interp), exe, argv };
   } catch (e) {
     mm.release();

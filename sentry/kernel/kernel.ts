@@ -2,7 +2,7 @@
 // and the task loop that runs each task on its platform context and answers its stops: syscalls
 // go to the syscall table, faults to the memory manager, exceptions become signals.
 
-import { Errno, errnoName } from '../abi/errno.js';
+import { Errno } from '../abi/errno.js';
 import { Vector, type Platform, type Stop } from '../../platform/platform.js';
 import type { Host, HostStream } from '../host.js';
 import { LoadError } from '../loader/loader.js';
@@ -10,7 +10,7 @@ import { FrameAllocator } from '../mm/frames.js';
 import type { PageMemory } from '../mm/mappable.js';
 import { FramePageMemory } from '../mm/page_memory.js';
 import { FutexTable } from './futex.js';
-import { ExecFailure, installImage, loadExecutable, MAX_EXECUTABLE } from './exec.js';
+import { ExecFailure, installImage, loadExecutable } from './exec.js';
 import { endGroup, exitedStatus, killedStatus } from './exit.js';
 import { Pipe, type PipeHost } from './pipe.js';
 import { orphanedGroup, waitWhileStopped } from './job_control.js';
@@ -23,7 +23,6 @@ import { SYSCALL_NAMES } from '../syscalls/names.js';
 import { SYSCALL_TABLE } from '../syscalls/table.js';
 import { formatSyscall, formatResult } from '../syscalls/strace.js';
 import { FdTable } from '../vfs/fd_table.js';
-import { S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { O_RDONLY, O_RDWR, O_WRONLY } from '../vfs/file.js';
 import { StreamFile } from '../vfs/stream_file.js';
 import { FsContext, fsCreds, SignalHandlers, Task, ThreadGroup, type Credentials } from './task.js';
@@ -33,7 +32,7 @@ import { SysFs } from '../vfs/fs/sysfs.js';
 import { anonDev, mountOn } from '../vfs/sandbox_tree.js';
 import { KernelProcSource } from './proc_adapter.js';
 import { AT_FDCWD } from '../vfs/path.js';
-import { lookupAt, openAt, type Caller } from '../vfs/vfs.js';
+import { lookupAt, type Caller } from '../vfs/vfs.js';
 
 export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13;
 
@@ -202,30 +201,6 @@ export class Kernel {
   /** A VFS caller for kernel-side file access (exec) on behalf of `creds`. */
   private caller(root: Location, cwd: Location, creds: Credentials): Caller {
     return { root, cwd, umask: 0o022, creds: fsCreds(creds), fdLocation: () => undefined, fdFile: () => undefined };
-  }
-
-  /** Reads a whole executable (an ELF interpreter) from the sandbox's files; throws LoadError. */
-  async readExecutable(path: string, creds: Credentials): Promise<Uint8Array> {
-    const root = this.rootLocation;
-    const f = await openAt(this.caller(root, root, creds), AT_FDCWD, path, O_RDONLY, 0, () => -Errno.EACCES);
-    if (typeof f === 'number') throw new LoadError(`cannot open ${path}: ${errnoName(-f)}`, -f);
-    try {
-      const st = await f.stat();
-      if (typeof st === 'number') throw new LoadError(`cannot stat ${path}: ${errnoName(-st)}`, -st);
-      const size = st.size;
-      if ((st.mode & S_IFMT) !== S_IFREG) throw new LoadError(`${path} is not a regular file`, Errno.EACCES);
-      if (size > MAX_EXECUTABLE) throw new LoadError(`${path} is too large (${size} bytes)`, Errno.ENOEXEC);
-      const buf = new Uint8Array(size);
-      for (let off = 0; off < size;) {
-        const n = await f.read(buf.subarray(off), off);
-        if (n < 0) throw new LoadError(`cannot read ${path}: ${errnoName(-n)}`, -n);
-        if (n === 0) return buf.subarray(0, off); // shrank meanwhile
-        off += n;
-      }
-      return buf;
-    } finally {
-      f.release();
-    }
   }
 
   // --- syscalls ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { Errno } from '../abi/errno.js';
 import { MAP_FIXED, MAP_GROWSDOWN, MAP_PRIVATE, MemoryManager, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_TOP, pageAlignUp } from '../mm/mm.js';
 import { ElfError, ET_DYN, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR, parseElf, type ElfImage } from './elf.js';
 import { setU64 } from '../abi/bytes.js';
+import type { Mappable } from '../mm/mappable.js';
 
 /** Where a PIE or static-pie (ET_DYN) program is placed, as Linux does with randomisation off. */
 const PIE_BASE = 0x555555554000;
@@ -33,6 +34,21 @@ export interface LoadedProgram {
   image: ElfImage;
 }
 
+/** Where segments can be mapped from: the file's pages (see sentry/mm/mappable.ts). */
+export interface SegmentSource {
+  mappable: Mappable;
+  dev: number;
+  ino: number;
+  /** The path /proc/PID/maps shows. */
+  name: string;
+}
+
+/** An ELF file: its bytes, and its pages when the file lends them (else segments are copies). */
+export interface ElfFile {
+  bytes: Uint8Array;
+  source: SegmentSource | null;
+}
+
 export class LoadError extends Error {
   constructor(message: string, readonly errno: Errno) { super(message); }
 }
@@ -56,8 +72,9 @@ export function parseProgram(file: Uint8Array, what = 'program'): ElfImage {
  * (PT_INTERP) needs `interp`, the interpreter's file: it is mapped too, gets control first and
  * finds the program through AT_PHDR, AT_ENTRY and its own address in AT_BASE. Throws LoadError.
  */
-export function loadProgram(mm: MemoryManager, file: Uint8Array, args: ExecArgs, interp: Uint8Array | null = null): LoadedProgram {
-  const image = parseProgram(file);
+export function loadProgram(mm: MemoryManager, elf: ElfFile | Uint8Array, args: ExecArgs, interpElf: ElfFile | Uint8Array | null = null): LoadedProgram {
+  const file = asElfFile(elf), interp = interpElf === null ? null : asElfFile(interpElf);
+  const image = parseProgram(file.bytes);
   if (image.interp !== null && interp === null) throw new LoadError(`no interpreter given for ${image.interp}`, Errno.ENOEXEC);
   const bias = image.type === ET_DYN ? PIE_BASE : 0;
   const maxEnd = mapSegments(mm, image, file, bias);
@@ -66,7 +83,7 @@ export function loadProgram(mm: MemoryManager, file: Uint8Array, args: ExecArgs,
   let entry = image.entry + bias;
   let base = 0;
   if (image.interp !== null && interp !== null) {
-    const ld = parseProgram(interp, `interpreter ${image.interp}`);
+    const ld = parseProgram(interp.bytes, `interpreter ${image.interp}`);
     if (ld.interp !== null) throw new LoadError(`interpreter ${image.interp} wants an interpreter itself`, Errno.ELIBBAD);
     if (ld.type !== ET_DYN) throw new LoadError(`interpreter ${image.interp} is not position-independent`, Errno.ELIBBAD);
     // Placed where mmap would put it (below the mmap area's top), as Linux does.
@@ -109,8 +126,16 @@ function loadSpan(image: ElfImage): number {
   return pageAlignUp(Math.max(...loads.map((p) => p.vaddr + p.memsz))) - lo;
 }
 
-/** Maps an image's PT_LOAD segments at `bias` and copies their contents; returns the end of the highest. */
-function mapSegments(mm: MemoryManager, image: ElfImage, file: Uint8Array, bias: number): number {
+function asElfFile(f: ElfFile | Uint8Array): ElfFile { return f instanceof Uint8Array ? { bytes: f, source: null } : f; }
+
+/**
+ * Maps an image's PT_LOAD segments at `bias`, as binfmt_elf does: from the file's pages
+ * (private, copied on write) with the rest of the last file page zeroed and the bss anonymous;
+ * or, for a file without pages or a segment sharing its first page with the previous one, as a
+ * copy. Returns the end of the highest segment.
+ */
+function mapSegments(mm: MemoryManager, image: ElfImage, elf: ElfFile, bias: number): number {
+  const file = elf.bytes;
   const loads = image.phdrs.filter((p) => p.type === PT_LOAD).sort((a, b) => a.vaddr - b.vaddr);
   let mappedEnd = 0;
   let maxEnd = 0;
@@ -126,17 +151,39 @@ function mapSegments(mm: MemoryManager, image: ElfImage, file: Uint8Array, bias:
       mm.mprotect(start, 4096, (shared?.prot ?? 0) | prot);
       from = Math.min(mappedEnd, end);
     }
-    if (end > from) {
-      const r = mm.mmap(from, end - from, prot, MAP_PRIVATE | MAP_FIXED);
-      if (r < 0) throw new LoadError(`cannot map segment at 0x${vaddr.toString(16)}: out of memory`, -r);
-    }
-    if (!mm.pokeBytes(vaddr, file.subarray(ph.offset, ph.offset + ph.filesz))) {
-      throw new LoadError('cannot write segment contents: out of memory', Errno.ENOMEM);
+    if (elf.source && from === start && ph.filesz > 0 && vaddr % 4096 === ph.offset % 4096) {
+      mapFromFile(mm, elf.source, start, vaddr, ph.offset, ph.filesz, ph.memsz, prot);
+    } else {
+      if (end > from) {
+        const r = mm.mmap(from, end - from, prot, MAP_PRIVATE | MAP_FIXED);
+        if (r < 0) throw new LoadError(`cannot map segment at 0x${vaddr.toString(16)}: out of memory`, -r);
+      }
+      if (!mm.pokeBytes(vaddr, file.subarray(ph.offset, ph.offset + ph.filesz))) {
+        throw new LoadError('cannot write segment contents: out of memory', Errno.ENOMEM);
+      }
     }
     mappedEnd = Math.max(mappedEnd, end);
     maxEnd = Math.max(maxEnd, vaddr + ph.memsz);
   }
   return maxEnd;
+}
+
+/** One segment from the file's pages: the file from `vaddr` for `filesz` bytes, then zeros to `memsz`. */
+function mapFromFile(mm: MemoryManager, src: SegmentSource, start: number, vaddr: number, offset: number, filesz: number, memsz: number, prot: number): void {
+  const fileEnd = pageAlignUp(vaddr + filesz), end = pageAlignUp(vaddr + memsz);
+  const mapping = { mappable: src.mappable, pgoff: Math.floor(offset / 4096), writable: false, dev: src.dev, ino: src.ino };
+  const r = mm.mmap(start, fileEnd - start, prot, MAP_PRIVATE | MAP_FIXED, src.name, mapping);
+  if (r < 0) throw new LoadError(`cannot map segment at 0x${vaddr.toString(16)}: out of memory`, -r);
+  // With a bss, the rest of the last file page is zeroed to the page's end (padzero: ld.so's
+  // first allocations live past its bss there), in a private copy of the page.
+  const tail = fileEnd - (vaddr + filesz);
+  if (memsz > filesz && tail > 0 && !mm.pokeBytes(vaddr + filesz, new Uint8Array(tail))) {
+    throw new LoadError('cannot clear the bss: out of memory', Errno.ENOMEM);
+  }
+  if (end > fileEnd) {
+    const b = mm.mmap(fileEnd, end - fileEnd, prot, MAP_PRIVATE | MAP_FIXED);
+    if (b < 0) throw new LoadError(`cannot map the bss at 0x${fileEnd.toString(16)}: out of memory`, -b);
+  }
 }
 
 /**

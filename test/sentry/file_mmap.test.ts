@@ -2,6 +2,8 @@
 // every mapping), copy-on-write of private pages, SIGBUS beyond the end of the file, and tmpfs
 // pages lent to MAP_SHARED mappings.
 import t from 'tap';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadProgram } from '../../sentry/loader/loader.js';
 import { KvmPlatform } from '../../platform/kvm/kvm_platform.js';
 import { Access } from '../../platform/platform.js';
 import { FrameAllocator } from '../../sentry/mm/frames.js';
@@ -15,8 +17,8 @@ import { S_IFREG, type Stat } from '../../sentry/vfs/stat.js';
 
 const PG = 4096;
 
-function machine() {
-  const p = new KvmPlatform(16 << 20);
+function machine(mb = 16) {
+  const p = new KvmPlatform(mb << 20);
   const frames = new FrameAllocator(p.memory);
   const pool = { used: 0, limit: p.memory.frameCount - 16 };
   const memory = new FramePageMemory(frames, p.memory, pool);
@@ -140,4 +142,35 @@ t.test('tmpfs lends its pages: MAP_SHARED stores are the file, and writes show i
   const charged = pool.used;
   t.equal(await f.setattr({ size: 0 }), 0);
   t.equal(pool.used, charged - 1, 'truncation gives the page back to the pool');
+});
+
+const exePath = '/bin/true', ldPath = '/lib64/ld-linux-x86-64.so.2';
+t.test('a program and its interpreter mapped from the page cache read as their copies do', {
+  skip: existsSync(exePath) && existsSync(ldPath) ? false : 'needs the host\'s /bin/true and ld.so',
+}, async (t) => {
+  const { memory, newMm } = machine(64);
+  const exe = readFileSync(exePath), ld = readFileSync(ldPath);
+  class HostBytes extends FakeFile {
+    constructor(readonly bytes: Uint8Array) { super(bytes.length); }
+    override read(dst: Uint8Array, offset: number): number {
+      const n = Math.max(0, Math.min(dst.length, this.bytes.length - offset));
+      dst.set(this.bytes.subarray(offset, offset + n));
+      return n;
+    }
+  }
+  const source = async (bytes: Uint8Array) => {
+    const cache = readOnlyPageCache(new HostBytes(bytes), memory);
+    await cache.prepare(0, Math.ceil(bytes.length / PG));
+    return { mappable: cache, dev: 1, ino: 2, name: 'file' };
+  };
+  const args = { argv: [], envp: [], execfn: new Uint8Array(1), uid: 0, euid: 0, gid: 0, egid: 0, random16: new Uint8Array(16), hwcap: 0 };
+  const copied = newMm(), mapped = newMm();
+  loadProgram(copied, { bytes: exe, source: null }, args, { bytes: ld, source: null });
+  loadProgram(mapped, { bytes: exe, source: await source(exe) }, args, { bytes: ld, source: await source(ld) });
+  t.ok(mapped.mappings.some((v) => v.file !== undefined), 'segments are file mappings');
+  for (const v of copied.mappings) {
+    const a = new Uint8Array(v.end - v.start), b = new Uint8Array(v.end - v.start);
+    t.ok(copied.copyIn(v.start, a) && mapped.copyIn(v.start, b), `0x${v.start.toString(16)} readable`);
+    t.equal(Buffer.compare(a, b), 0, `0x${v.start.toString(16)}-0x${v.end.toString(16)}: same bytes (bss and its page's tail zero)`);
+  }
 });
