@@ -14,6 +14,13 @@ export interface HostStream {
   readonly isTty: boolean;
   /** Reads what is available (waiting for at least one byte); 0 at end of input. -errno on error. */
   read(dst: Uint8Array): Promise<number>;
+  /**
+   * A read started only to learn whether input is waiting (poll's read-ahead): `done` settles as
+   * read()'s promise does, and cancel() abandons it (`done` never settles then), so that a
+   * sandbox that has ended is not kept waiting for input nobody will read. Streams without it
+   * read ahead with read(), which cannot be abandoned.
+   */
+  readAhead?(dst: Uint8Array): { done: Promise<number>; cancel(): void };
   /** Writes everything (waiting while the host pipe is full); -errno on error (-EPIPE). */
   write(src: Uint8Array): Promise<number>;
   stat(): Stat;
@@ -54,4 +61,10 @@ export interface Host {
   yield(): Promise<void>;
   /** Waits `ms` milliseconds of host time. */
   sleep(ms: number): Promise<void>;
+  /**
+   * Calls `fn` once `ms` milliseconds of host time have passed (never earlier; any length), unless
+   * the returned function cancels it first. Pending timers keep the host running, so a timer
+   * nobody needs any more must be cancelled.
+   */
+  setTimer(ms: number, fn: () => void): () => void;
 }

@@ -315,15 +315,18 @@ export class Kernel {
     if (t.exited || hasDeliverable(t)) return Promise.resolve(false);
     return new Promise((resolve) => {
       let done = false;
+      let cancelTimer: (() => void) | null = null;
       const finish = (slept: boolean) => {
         if (done) return;
         done = true;
+        // An interrupted sleep leaves no timer behind to keep the host running.
+        cancelTimer?.();
         if (t.wakeup === interrupt) t.wakeup = null;
         resolve(slept);
       };
       const interrupt = () => finish(false);
       t.wakeup = interrupt;
-      if (ms >= 0) void this.host.sleep(ms).then(() => finish(true));
+      if (ms >= 0) cancelTimer = this.host.setTimer(ms, () => finish(true));
     });
   }
 

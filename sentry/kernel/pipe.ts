@@ -4,6 +4,7 @@
 // (and SIGPIPE). Blocked ends sleep in a wait queue, never blocking the Sentry.
 
 import { Errno } from '../abi/errno.js';
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../abi/poll.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, type FileDescription, type IoctlIo, type MaybeAsync } from '../vfs/file.js';
 import { S_IFIFO, type Stat, type Timespec } from '../vfs/stat.js';
 import { ERESTARTSYS } from './signals.js';
@@ -13,7 +14,6 @@ import { WaitQueue } from './wait_queue.js';
 export const PIPE_BUF = 4096;
 /** A new pipe's capacity (16 pages), and the most F_SETPIPE_SZ may ask (/proc/sys/fs/pipe-max-size). */
 export const PIPE_DEFAULT_SIZE = 65536, PIPE_MAX_SIZE = 1 << 20;
-export const POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLRDNORM = 0x40, POLLWRNORM = 0x100;
 
 const FIONREAD = 0x541b;
 
@@ -31,7 +31,11 @@ export class Pipe {
   length = 0;
   readers = 0;
   writers = 0;
-  /** Every change (data in, space freed, an end opened or closed) wakes both sides. */
+  /**
+   * Every change (data in, space freed, an end opened or closed) wakes both sides; a notification
+   * names the poll events it concerns, as Linux's keyed wakeups do (epoll's edge triggering
+   * depends on which changes wake it).
+   */
   readonly changed = new WaitQueue();
   /** Counts opens of each end, so a FIFO open can wait for the other side's first one. */
   opens = { readers: 0, writers: 0 };
@@ -125,9 +129,15 @@ export class PipeFile implements FileDescription {
     }
   }
 
+  /**
+   * Takes data; writers hear of it only when the pipe was too full to write to (Linux pipe_read's
+   * was_full): a blocked writer is always waiting for such a pipe.
+   */
   private drain(dst: Uint8Array): number {
-    const n = this.pipe.take(dst);
-    this.pipe.changed.notifyAll();
+    const p = this.pipe;
+    const wasFull = p.capacity - p.length < PIPE_BUF;
+    const n = p.take(dst);
+    if (wasFull) p.changed.notifyAll(POLLOUT | POLLWRNORM);
     return n;
   }
 
@@ -150,7 +160,7 @@ export class PipeFile implements FileDescription {
       const room = p.capacity - p.length;
       if (left <= PIPE_BUF ? room >= left : room > 0) {
         done += p.put(src.subarray(done));
-        p.changed.notifyAll();
+        p.changed.notifyAll(POLLIN | POLLRDNORM);
         if (done === src.length) return done;
         continue;
       }

@@ -49,6 +49,7 @@ export function sendToProcess(k: Kernel, tg: ThreadGroup, info: SigInfo, source:
   const leader = tg.leader ?? tg.tasks.values().next().value;
   if (ignoredOnArrival(tg, leader, sig, source)) return true;
   tg.pending.add(info);
+  tg.signalEvents.notifyAll();
   // Wake a thread that can take it: the main thread if it does not block it.
   const taker = [leader, ...tg.tasks].find((t) => t && !t.sigmask.has(sig));
   if (taker) wake(k, taker);
@@ -64,6 +65,7 @@ export function sendToThread(k: Kernel, t: Task, info: SigInfo, source: SignalSo
   onSignalSent(k, t.tg, sig);
   if (ignoredOnArrival(t.tg, t, sig, source)) return;
   t.pending.add(info);
+  t.tg.signalEvents.notifyAll();
   if (!t.sigmask.has(sig)) wake(k, t);
 }
 
@@ -159,12 +161,14 @@ export function deliverSignals(k: Kernel, t: Task): void {
     t.sigmask = withoutUnblockable(mask);
     if (a.flags & SA_RESETHAND) { a.handler = SIG_DFL; a.flags &= ~SA_RESETHAND; }
   }
-  // No handler ran: an interrupted syscall restarts as if nothing happened.
+  // No handler ran: an interrupted syscall restarts as if nothing happened, and the mask that
+  // sigsuspend, ppoll or epoll_pwait replaced comes back (Linux restore_saved_sigmask), also
+  // after one that failed with EINTR.
   if (t.restartCode) {
     t.restartCode = 0;
-    if (t.savedMask) { t.sigmask = t.savedMask; t.savedMask = null; }
     restartSyscall(t);
   }
+  if (t.savedMask) { t.sigmask = t.savedMask; t.savedMask = null; }
 }
 
 /** rt_sigreturn: the interrupted state comes back from the frame; false on a bad frame. */

@@ -90,6 +90,8 @@ export class ThreadGroup {
   readonly pending = new PendingSignals();
   /** Where wait4/waitid sleep until a child changes state. */
   readonly childEvents = new WaitQueue();
+  /** Notified whenever a signal is queued for the process or one of its threads (signalfd polls it). */
+  readonly signalEvents = new WaitQueue();
   /** The signal its parent gets when it exits (clone's low byte; SIGCHLD for fork). */
   exitSignal = SIGCHLD;
   /** Stopped by a stop signal (job control), and by which; its threads wait on `resumed`. */

@@ -40,6 +40,23 @@ export function createNodeHost(opts: NodeHostOptions): Host {
     terminal: process.stdin.isTTY ? nodeTerminal() : undefined,
     hostname: hostname(),
     yield: () => new Promise((r) => setImmediate(r)),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => new Promise((r) => { setTimer(ms, r); }),
+    setTimer,
   };
+}
+
+/** setTimeout's longest delay; a longer one would fire at once, so long timers are chained. */
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
+function setTimer(ms: number, fn: () => void): () => void {
+  // Node's clock for timers is whole milliseconds: round up so that the timer is never early.
+  const end = performance.now() + Math.max(0, ms);
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = Math.ceil(end - performance.now());
+    if (left <= 0) { fn(); return; }
+    timer = setTimeout(arm, Math.min(left, TIMEOUT_MAX));
+  };
+  timer = setTimeout(arm, Math.min(Math.ceil(Math.max(0, ms)), TIMEOUT_MAX));
+  return () => clearTimeout(timer);
 }

@@ -5,6 +5,8 @@ import type { SyscallHandler, SyscallRow } from './handler.js';
 import { SYSCALL_NAMES } from './names.js';
 import * as attr from './sys_attr.js';
 import * as creds from './sys_creds.js';
+import * as epoll from './sys_epoll.js';
+import * as eventfd from './sys_eventfd.js';
 import * as exec from './sys_exec.js';
 import * as file from './sys_file.js';
 import * as names from './sys_names.js';
@@ -18,9 +20,11 @@ import * as poll from './sys_poll.js';
 import * as random from './sys_random.js';
 import * as rw from './sys_read_write.js';
 import * as signal from './sys_signal.js';
+import * as signalfd from './sys_signalfd.js';
 import * as splice from './sys_splice.js';
 import * as thread from './sys_thread.js';
 import * as time from './sys_time.js';
+import * as timerfd from './sys_timerfd.js';
 import * as xattr from './sys_xattr.js';
 
 /** name -> [handler, argument kinds] (kinds: see handler.ts). */
@@ -75,7 +79,15 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   setxattr: [xattr.sys_setxattr, 'sspux'], lsetxattr: [xattr.sys_lsetxattr, 'sspux'], fsetxattr: [xattr.sys_fsetxattr, 'fspux'],
   listxattr: [xattr.sys_listxattr, 'spu'], llistxattr: [xattr.sys_llistxattr, 'spu'], flistxattr: [xattr.sys_flistxattr, 'fpu'],
   removexattr: [xattr.sys_removexattr, 'ss'], lremovexattr: [xattr.sys_lremovexattr, 'ss'], fremovexattr: [xattr.sys_fremovexattr, 'fs'],
-  poll: [poll.sys_poll, 'pud'], ppoll: [poll.sys_ppoll, 'pupp'],
+  poll: [poll.sys_poll, 'pud'], ppoll: [poll.sys_ppoll, 'puppu'],
+  select: [poll.sys_select, 'dpppp'], pselect6: [poll.sys_pselect6, 'dppppp'],
+  epoll_create: [epoll.sys_epoll_create, 'd'], epoll_create1: [epoll.sys_epoll_create1, 'x'],
+  epoll_ctl: [epoll.sys_epoll_ctl, 'fdfp'], epoll_wait: [epoll.sys_epoll_wait, 'fpdd'],
+  epoll_pwait: [epoll.sys_epoll_pwait, 'fpddpu'], epoll_pwait2: [epoll.sys_epoll_pwait2, 'fpdppu'],
+  eventfd: [eventfd.sys_eventfd, 'u'], eventfd2: [eventfd.sys_eventfd2, 'ux'],
+  timerfd_create: [timerfd.sys_timerfd_create, 'dx'], timerfd_settime: [timerfd.sys_timerfd_settime, 'fxpp'],
+  timerfd_gettime: [timerfd.sys_timerfd_gettime, 'fp'],
+  signalfd: [signalfd.sys_signalfd, 'dpu'], signalfd4: [signalfd.sys_signalfd4, 'dpux'],
   execve: [exec.sys_execve, 'spp'], execveat: [exec.sys_execveat, 'fsppx'],
   fork: [proc.sys_fork, ''], vfork: [proc.sys_vfork, ''], clone: [proc.sys_clone, 'xpppx'], clone3: [proc.sys_clone3, 'pu'],
   wait4: [proc.sys_wait4, 'dpxp'], waitid: [proc.sys_waitid, 'ddpxp'],
@@ -88,6 +100,8 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
 /** Unimplemented on purpose, with the reason shown in the log. */
 const NOTES: Record<string, string> = {
   rseq: 'restartable sequences are optional; glibc falls back',
+  epoll_ctl_old: 'never implemented on x86-64 Linux either',
+  epoll_wait_old: 'never implemented on x86-64 Linux either',
 };
 
 export const SYSCALL_TABLE: SyscallRow[] = [];

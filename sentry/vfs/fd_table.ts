@@ -8,6 +8,8 @@ import { fileLocks, lockKey } from './locks.js';
 interface Slot { file: FileDescription; cloexec: boolean }
 
 const refs = new WeakMap<FileDescription, number>();
+/** Who wants to know when a description's last reference goes (epoll, to drop its entries). */
+const lastCloseWatchers = new WeakMap<FileDescription, Set<() => void>>();
 
 export function retain(f: FileDescription): void { refs.set(f, (refs.get(f) ?? 0) + 1); }
 export function releaseRef(f: FileDescription): void {
@@ -15,8 +17,22 @@ export function releaseRef(f: FileDescription): void {
   if (n <= 0) {
     refs.delete(f);
     fileLocks.releaseDescription(lockKey(f), f); // its OFD and flock locks
+    const watchers = lastCloseWatchers.get(f);
+    lastCloseWatchers.delete(f);
+    if (watchers) for (const fn of watchers) fn();
     f.release();
   } else refs.set(f, n);
+}
+
+/**
+ * Calls `fn` when the last reference to `f` is dropped, before f.release() (Linux's
+ * eventpoll_release in __fput); returns a function that cancels the watch.
+ */
+export function onLastClose(f: FileDescription, fn: () => void): () => void {
+  let set = lastCloseWatchers.get(f);
+  if (!set) { set = new Set(); lastCloseWatchers.set(f, set); }
+  set.add(fn);
+  return () => { lastCloseWatchers.get(f)?.delete(fn); };
 }
 
 export class FdTable {

@@ -2,8 +2,10 @@
 // sockets and the real VFS plug in behind this interface; every operation may return a promise
 // (Gofer replies, terminals, pipes) and answers errors as -errno.
 
+import { DEFAULT_POLLMASK } from '../abi/poll.js';
 import type { Location } from './dentry.js';
 import type { Stat } from './stat.js';
+import type { Waitable } from './waitable.js';
 
 export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
 export const O_CREAT = 0o100, O_EXCL = 0o200, O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000,
@@ -39,8 +41,24 @@ export interface FileDescription {
   readdir(pos: number): MaybeAsync<Dirent[] | number>;
   /** Bytes ready to read (FIONREAD). */
   readable?(): number;
+  /**
+   * poll(2) events (POLL* bits) ready now. Files without it are always ready (DEFAULT_POLLMASK,
+   * whatever their access mode, as Linux's files without a poll operation: regular files,
+   * directories, /dev/null).
+   */
+  readiness?(): number;
+  /**
+   * Where a poller waits for readiness to change. Only files that have it can be polled for real:
+   * epoll_ctl refuses the others with EPERM.
+   */
+  readonly events?: Waitable;
   /** Called when the last fd referring to it is closed. */
   release(): void;
+}
+
+/** The poll events `f` has ready now. */
+export function readinessOf(f: FileDescription): number {
+  return f.readiness ? f.readiness() : DEFAULT_POLLMASK;
 }
 
 /** What ioctl handlers may do with guest memory. */

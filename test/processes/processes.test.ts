@@ -2,6 +2,9 @@
 //   test/guest/processes/*.c   fork/vfork/exec/wait, orphans, process groups (fork_wait.c);
 //                              handlers, frames, sigreturn, masks, faults, restart (signals.c);
 //                              pipes, FIFOs, splice/tee/vmsplice, a 5-process pipeline (pipes.c).
+//                              poll/ppoll/select/pselect6, epoll, eventfd, timerfd, signalfd and
+//                              EINTR (events.c); an epoll server over six children's pipes
+//                              (epoll_server.c).
 //                              Natively under `unshare --fork --pid` when root, so the program is
 //                              PID 1 there too.
 //   test/guest/shell/*.sh      scripts run by dash and by busybox sh: pipelines, subshells,
