@@ -40,4 +40,15 @@ export interface Host {
   yield(): Promise<void>;
   /** Waits `ms` milliseconds of host time. */
   sleep(ms: number): Promise<void>;
+  /**
+   * Calls `fire` once, about `ms` milliseconds of host time from now (any length: one longer
+   * than the host's own timers allow is chained), unless cancelled first. It may come a little
+   * early: the caller checks its clock.
+   */
+  setTimer(ms: number, fire: () => void): HostTimer;
+}
+
+/** A pending host timer (Host.setTimer). */
+export interface HostTimer {
+  cancel(): void;
 }

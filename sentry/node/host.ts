@@ -5,7 +5,7 @@
 import { randomFillSync } from 'node:crypto';
 import { openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { Host } from '../host.js';
+import type { Host, HostTimer } from '../host.js';
 import { NodeHostStream } from './stdio.js';
 
 export interface NodeHostOptions {
@@ -38,6 +38,19 @@ export function createNodeHost(opts: NodeHostOptions): Host {
     stdio: [new NodeHostStream(0), new NodeHostStream(1), new NodeHostStream(2)],
     hostname: hostname(),
     yield: () => new Promise((r) => setImmediate(r)),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => new Promise((r) => { hostTimer(ms, r); }),
+    setTimer: hostTimer,
   };
+}
+
+/** Node's timers take at most 2^31-1 ms (a longer delay fires after 1 ms): longer ones are chained. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function hostTimer(ms: number, fire: () => void): HostTimer {
+  let handle: NodeJS.Timeout;
+  const arm = (left: number) => {
+    handle = left > MAX_TIMEOUT_MS ? setTimeout(() => arm(left - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS) : setTimeout(fire, Math.max(left, 0));
+  };
+  arm(ms);
+  return { cancel: () => clearTimeout(handle) };
 }

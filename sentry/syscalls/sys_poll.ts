@@ -42,8 +42,8 @@ function doPoll(t: Task, fdsAddr: number, nfds: number): number {
 
 /** Waits out a poll timeout in which nothing can become ready (ms < 0: until the task ends). */
 async function waitTimeout(t: Task, k: Kernel, ms: number): Promise<void> {
-  if (ms >= 0) { await k.host.sleep(ms); return; }
-  while (!t.exited) await k.host.sleep(100);
+  if (ms >= 0) { await k.sleep(ms); return; }
+  while (!t.exited) await k.sleep(100);
 }
 
 export async function sys_poll(t: Task, k: Kernel): Promise<number> {

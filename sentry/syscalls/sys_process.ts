@@ -8,6 +8,7 @@ import { SIGCHLD, type Task, type ThreadGroup } from '../kernel/task.js';
 import { WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WUNTRACED, __WALL, __WCLONE, __WNOTHREAD, waitForChild, type WaitTarget } from '../kernel/wait.js';
 import type { SyscallResult } from './handler.js';
 import { copyIn, copyOut } from './memory_io.js';
+import { childRusage } from './sys_rusage.js';
 
 export function sys_fork(t: Task, k: Kernel): SyscallResult {
   return cloneTask(k, t, { flags: 0, stack: 0, parentTid: 0, childTid: 0, tls: 0, exitSignal: SIGCHLD });
@@ -54,7 +55,7 @@ export async function sys_wait4(t: Task, k: Kernel): Promise<number> {
   const child = await waitForChild(k, t, target, options | WEXITED);
   if (typeof child === 'number') return child;
   if (statusAddr !== 0 && !copyOut(t, statusAddr, i32(child.waitStatus))) return -Errno.EFAULT;
-  if (rusageAddr !== 0 && !copyOut(t, rusageAddr, rusage(k, child))) return -Errno.EFAULT;
+  if (rusageAddr !== 0 && !copyOut(t, rusageAddr, childRusage(child))) return -Errno.EFAULT;
   return child.pid;
 }
 
@@ -78,7 +79,7 @@ export async function sys_waitid(t: Task, k: Kernel): Promise<number> {
   const child = await waitForChild(k, t, target, options);
   if (typeof child === 'number' && child < 0) return child;
   const found = typeof child === 'number' ? null : child;
-  if (found && rusageAddr !== 0 && !copyOut(t, rusageAddr, rusage(k, found))) return -Errno.EFAULT;
+  if (found && rusageAddr !== 0 && !copyOut(t, rusageAddr, childRusage(found))) return -Errno.EFAULT;
   return writeSiginfo(t, infoAddr, found);
 }
 
@@ -96,16 +97,6 @@ function writeSiginfo(t: Task, addr: number, child: ThreadGroup | null): number 
     dv.setInt32(24, sig === 0 ? (child.waitStatus >> 8) & 0xff : sig, true);
   }
   return copyOut(t, addr, b) ? 0 : -Errno.EFAULT;
-}
-
-/** struct rusage for a reaped child: its CPU time (one instruction taken as a nanosecond). */
-function rusage(_k: Kernel, child: ThreadGroup): Uint8Array {
-  const b = new Uint8Array(144);
-  const dv = new DataView(b.buffer);
-  const ns = child.exitedInstructions + child.childInstructions;
-  dv.setUint32(0, Math.floor(ns / 1e9), true);
-  dv.setUint32(8, Math.floor((ns % 1e9) / 1e3), true);
-  return b;
 }
 
 function i32(v: number): Uint8Array {

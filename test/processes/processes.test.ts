@@ -1,7 +1,9 @@
 // Processes, signals and shells, compared with native runs:
 //   test/guest/processes/*.c   fork/vfork/exec/wait, orphans, process groups (fork_wait.c);
 //                              handlers, frames, sigreturn, masks, faults, restart (signals.c);
-//                              pipes, FIFOs, splice/tee/vmsplice, a 5-process pipeline (pipes.c).
+//                              pipes, FIFOs, splice/tee/vmsplice, a 5-process pipeline (pipes.c);
+//                              alarm, itimers, POSIX timers, getrusage/times, sched_*, nice,
+//                              PDEATHSIG and CHILD_SUBREAPER (timers.c).
 //                              Natively under `unshare --fork --pid` when root, so the program is
 //                              PID 1 there too.
 //   test/guest/shell/*.sh      scripts run by dash and by busybox sh: pipelines, subshells,
