@@ -1,5 +1,5 @@
 // `runts do`'s file-tree and process options, checked before anything starts: --rootfs,
-// --volume, --cwd, --env and --clear-env. A bad value is an Error whose message says which
+// --volume, --cwd, --env, --clear-env and --pids-limit. A bad value is an Error whose message says which
 // option and why (main.ts prints it and exits 125).
 
 import { statSync } from 'node:fs';
@@ -104,4 +104,14 @@ export function buildEnv(base: NodeJS.ProcessEnv, clear: boolean, sets: readonly
 export function searchPath(env: readonly string[]): string {
   const p = env.find((e) => e.startsWith('PATH='));
   return p === undefined ? '/usr/local/bin:/usr/bin:/bin' : p.slice(5);
+}
+
+/** The most pids a sandbox may hold, as Linux's pid_max. */
+export const PID_MAX = 4194304;
+
+/** --pids-limit N: how many tasks (threads and unreaped processes) the sandbox may hold, 1..PID_MAX. */
+export function parsePidsLimit(spec: string): number {
+  const n = /^\d+$/.test(spec) ? Number(spec) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > PID_MAX) throw new Error(`--pids-limit must be a whole number from 1 to ${PID_MAX}, not '${spec}'`);
+  return n;
 }

@@ -62,9 +62,14 @@ export interface Host {
   /** Waits `ms` milliseconds of host time. */
   sleep(ms: number): Promise<void>;
   /**
-   * Calls `fn` once `ms` milliseconds of host time have passed (never earlier; any length), unless
-   * the returned function cancels it first. Pending timers keep the host running, so a timer
-   * nobody needs any more must be cancelled.
+   * Calls `fire` once, about `ms` milliseconds of host time from now (any length: one longer
+   * than the host's own timers allow is chained), unless cancelled first. It may come a little
+   * early: the caller checks its clock.
    */
-  setTimer(ms: number, fn: () => void): () => void;
+  setTimer(ms: number, fire: () => void): HostTimer;
+}
+
+/** A pending host timer (Host.setTimer). */
+export interface HostTimer {
+  cancel(): void;
 }

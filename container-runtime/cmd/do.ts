@@ -20,12 +20,13 @@ import { buildSandboxTree } from '../../sentry/vfs/sandbox_tree.js';
 import { lookupAt, type Caller } from '../../sentry/vfs/vfs.js';
 import { createNodeHost } from '../../sentry/node/host.js';
 import { SocketTransport } from '../../sentry/node/gofer_transport.js';
-import { buildEnv, parseCwd, parseRootfs, parseVolumes, searchPath, type Volume } from '../do_options.js';
+import { buildEnv, parseCwd, parsePidsLimit, parseRootfs, parseVolumes, searchPath, type Volume } from '../do_options.js';
 import { GoferProcess, describeExit, goferMount } from '../gofer_process.js';
 import { findProgram, isRegularFile } from '../program.js';
 import { parseSize } from '../size.js';
 
 export const DEFAULT_MEMORY = '2g';
+export const DEFAULT_PIDS_LIMIT = 4096;
 const MAX_MEMORY = 4 * 1024 ** 3;
 /** After the Gofer dies, how long a guest may go on (seeing EIO) before the sandbox is killed. */
 const GOFER_DEATH_GRACE_MS = 2000;
@@ -45,6 +46,7 @@ interface DoOptions {
   cwd?: string;
   env: string[];
   clearEnv?: boolean;
+  pidsLimit: string;
 }
 
 /** Everything the options say, checked before anything starts. */
@@ -56,6 +58,8 @@ interface Plan {
   /** --cwd, or null for the host's cwd (the root if the sandbox has no such directory). */
   cwd: string | null;
   env: string[];
+  /** The most tasks and zombies the sandbox may hold (fork fails with EAGAIN beyond). */
+  pidsLimit: number;
 }
 
 /** --user UID[:GID]: numeric ids (the group defaults to the user id, as runc's does for a bare uid). */
@@ -78,6 +82,7 @@ function plan(opts: DoOptions): Plan {
     volumes: parseVolumes(opts.volume ?? []),
     cwd: opts.cwd === undefined ? null : parseCwd(opts.cwd),
     env: buildEnv(process.env, !!opts.clearEnv, opts.env ?? []),
+    pidsLimit: parsePidsLimit(opts.pidsLimit),
   };
 }
 
@@ -155,6 +160,7 @@ async function runWithGofer(argv: string[], opts: DoOptions, p: Plan, gofer: Gof
 
     const platform = new KvmPlatform(Math.floor(p.memory / 4096) * 4096);
     kernel = new Kernel(platform, host, { strace: !!opts.strace, hwcap: cpuidFeatures().edx, mounts });
+    kernel.pidsLimit = p.pidsLimit;
     const sysMounts = await kernel.mountSystemFilesystems(1);
     if (sysMounts < 0) {
       process.stderr.write(`runts: cannot mount /proc and /sys: errno ${-sysMounts}\n`);
@@ -200,6 +206,7 @@ export function registerDo(program: Command): void {
     .option('--cwd <dir>', 'working directory in the sandbox (default: the current directory, else /)')
     .option('--env <key=value>', 'set an environment variable (repeatable)', collect, [])
     .option('--clear-env', 'start from an empty environment instead of the host\'s')
+    .option('--pids-limit <n>', 'most tasks the sandbox may hold, threads and unreaped processes (fork fails with EAGAIN beyond)', String(DEFAULT_PIDS_LIMIT))
     .argument('<program>', 'program to run (found on PATH)')
     .argument('[args...]', 'its arguments')
     .passThroughOptions()

@@ -37,7 +37,7 @@ export function cloneTask(k: Kernel, t: Task, a: CloneArgs): number | Promise<nu
   if (f & NAMESPACES) return -Errno.EPERM; // needs CAP_SYS_ADMIN, which no container process has
   if (f & CLONE_PIDFD) { k.logOnce('clone-pidfd', 'warning: clone with CLONE_PIDFD: pidfds are not implemented (EINVAL)'); return -Errno.EINVAL; }
   if (a.exitSignal < 0 || a.exitSignal > 64) return -Errno.EINVAL;
-  if (k.tasks.size >= k.pidsLimit) return -Errno.EAGAIN;
+  if (k.pidsInUse >= k.pidsLimit) return -Errno.EAGAIN;
 
   const tid = k.allocatePid();
   if (tid < 0) return -Errno.EAGAIN;
@@ -61,6 +61,7 @@ export function cloneTask(k: Kernel, t: Task, a: CloneArgs): number | Promise<nu
     tg.noNewPrivs = t.tg.noNewPrivs;
     tg.exitSignal = a.exitSignal;
     tg.ctty = t.tg.ctty;
+    tg.parentThread = f & CLONE_PARENT ? t.tg.parentThread : t;
     parent?.children.add(tg);
     k.groups.set(tid, tg);
   }
@@ -70,6 +71,9 @@ export function cloneTask(k: Kernel, t: Task, a: CloneArgs): number | Promise<nu
   if (a.stack !== 0) child.regs.setNumber(4 /* RSP */, a.stack);
   if (f & CLONE_SETTLS) child.regs.fsBase = a.tls;
   child.sigmask = t.sigmask.copy();
+  inheritScheduling(t, child);
+  // A new thread adds to its process's CPU time: it checks the process's CPU timers too.
+  if (tg === t.tg && tg.cpuTimers?.size) child.cpuCheckAt = 0;
   // A new thread starts off its parent's signal stack; a forked process keeps it (its own copy of the memory).
   if (!(f & CLONE_VM) || (f & CLONE_VFORK)) child.altStack = { ...t.altStack };
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = a.childTid;
@@ -81,6 +85,18 @@ export function cloneTask(k: Kernel, t: Task, a: CloneArgs): number | Promise<nu
   const done = new Promise<number>((resolve) => { child.vforkDone = () => resolve(tid); });
   k.start(child);
   return done;
+}
+
+/** Nice value and policy pass to the child; SCHED_RESET_ON_FORK gives it the defaults instead. */
+function inheritScheduling(parent: Task, child: Task): void {
+  child.nice = parent.nice;
+  child.schedPolicy = parent.schedPolicy;
+  child.rtPriority = parent.rtPriority;
+  if (parent.schedResetOnFork) {
+    // A real-time policy becomes SCHED_OTHER at nice 0; otherwise a negative nice value becomes 0.
+    if (child.schedPolicy === 1 || child.schedPolicy === 2) { child.schedPolicy = 0; child.rtPriority = 0; child.nice = 0; }
+    if (child.nice < 0) child.nice = 0;
+  }
 }
 
 function u32(v: number): Uint8Array {

@@ -14,7 +14,7 @@ import { S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { AT_FDCWD } from '../vfs/path.js';
 import { lookupAt, type Caller } from '../vfs/vfs.js';
 import type { Kernel } from './kernel.js';
-import { endOtherThreads } from './exit.js';
+import { endOtherThreads, notePeakRss } from './exit.js';
 import { SignalHandlers, type Credentials, type Task } from './task.js';
 
 /** The first bytes of a file, where `#!` lines are looked for (BINPRM_BUF_SIZE). */
@@ -183,6 +183,7 @@ async function loadElf(k: Kernel, c: Caller, creds: Credentials, file: ElfFile, 
  */
 export function commitExec(k: Kernel, t: Task, image: ExecImage, filename: string, envp: Uint8Array[]): void {
   endOtherThreads(k, t);
+  notePeakRss(t.tg, t);
   t.mm.drop();
   t.mm = image.mm;
   // A vfork parent waits for this moment: we no longer use its memory.
@@ -195,6 +196,8 @@ export function commitExec(k: Kernel, t: Task, image: ExecImage, filename: strin
   t.tg.handlers.actions.forEach((a, sig) => { if (a.handler === SIG_IGN) handlers.actions[sig].handler = SIG_IGN; });
   t.tg.handlers = handlers;
   t.tg.didExec = true;
+  // POSIX timers end at exec (exit_itimers); alarm and setitimer's timers go on.
+  t.tg.posixTimers?.deleteAll();
   t.clearChildTid = 0;
   t.robustList = 0;
   t.robustListLen = 0;

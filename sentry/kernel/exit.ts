@@ -5,7 +5,7 @@
 
 import type { Kernel } from './kernel.js';
 import { sendToProcess } from './signals.js';
-import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SIG_IGN, SIGCHLD, sigInfo } from './sigset.js';
+import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SI_USER, SIG_IGN, SIGCHLD, sigInfo } from './sigset.js';
 import type { Task, ThreadGroup } from './task.js';
 
 
@@ -55,26 +55,57 @@ function endTask(k: Kernel, t: Task): void {
   t.vforkDone?.();
   t.vforkDone = null;
   tg.exitedInstructions += t.ctx.instructions;
+  t.cpuTimers = null;
+  notePeakRss(tg, t);
   t.fds.drop();
   t.mm.drop();
   tg.tasks.delete(t);
   k.tasks.delete(t.tid);
-  if (tg.tasks.size === 0) groupGone(k, tg);
+  if (tg.tasks.size === 0) { groupGone(k, tg, t); return; }
+  // Children it forked pass to a sibling thread, and learn of it if they asked (PR_SET_PDEATHSIG).
+  const sibling = tg.leader ?? tg.tasks.values().next().value!;
+  for (const child of tg.children) {
+    if (child.parentThread !== t) continue;
+    child.parentThread = sibling;
+    parentDied(k, child, t);
+  }
 }
 
-/** The last thread is gone: the process becomes a zombie for its parent to reap. */
-function groupGone(k: Kernel, tg: ThreadGroup): void {
+/** The largest resident set the process has had, as getrusage's ru_maxrss tells it. */
+export function notePeakRss(tg: ThreadGroup, t: Task): void {
+  tg.maxRssPages = Math.max(tg.maxRssPages, t.mm.peakResidentPages);
+}
+
+/** `child`'s parent thread `father` has exited: each of its threads that set a death signal sends it. */
+function parentDied(k: Kernel, child: ThreadGroup, father: Task): void {
+  for (const t of child.tasks) {
+    if (t.pdeathSignal === 0) continue;
+    sendToProcess(k, child, sigInfo(t.pdeathSignal, SI_USER, { pid: father.tg.pid, uid: father.tg.creds.uid }), 'kernel');
+  }
+}
+
+/** The last thread (`last`) is gone: the process becomes a zombie for its parent to reap. */
+function groupGone(k: Kernel, tg: ThreadGroup, last: Task): void {
   if (tg.exitStatus === null) { tg.exitStatus = 0; tg.waitStatus = 0; }
   tg.zombie = true;
+  k.zombieMade();
+  // Its timers die with it.
+  tg.itimers?.stopAll();
+  tg.posixTimers?.deleteAll();
   k.log(`pid ${tg.pid} exited with ${tg.termSignal ? `signal ${tg.termSignal}` : `status ${tg.exitStatus}`}`);
   const heir = reaperFor(k, tg);
+  const heirThread = heir ? heir.leader ?? heir.tasks.values().next().value ?? null : null;
   for (const child of tg.children) {
     child.parent = heir;
+    if (child.parentThread === last || child.parentThread?.tg === tg) {
+      child.parentThread = heirThread;
+      parentDied(k, child, last);
+    }
     if (heir) {
       heir.children.add(child);
       if (child.zombie) childChanged(k, child);
     } else {
-      k.groups.delete(child.pid);
+      k.releaseGroup(child);
     }
   }
   tg.children.clear();
@@ -92,7 +123,7 @@ function reaperFor(k: Kernel, tg: ThreadGroup): ThreadGroup | null {
 /** `child` exited: wake its parent's waits, or reap it now if the parent does not want it. */
 function childChanged(k: Kernel, child: ThreadGroup): void {
   const parent = child.parent;
-  if (!parent) { k.groups.delete(child.pid); return; }
+  if (!parent) { k.releaseGroup(child); return; }
   const action = parent.handlers.actions[SIGCHLD];
   if (child.exitSignal === SIGCHLD && (action.handler === SIG_IGN || (action.flags & SA_NOCLDWAIT))) {
     reap(k, child);
@@ -112,6 +143,7 @@ export function reap(k: Kernel, child: ThreadGroup): void {
   if (parent) {
     parent.children.delete(child);
     parent.childInstructions += child.exitedInstructions + child.childInstructions;
+    parent.childMaxRssPages = Math.max(parent.childMaxRssPages, child.maxRssPages, child.childMaxRssPages);
   }
-  k.groups.delete(child.pid);
+  k.releaseGroup(child);
 }

@@ -6,6 +6,7 @@
 // futexes and for shared ones within one address space; shared futexes across processes (keyed
 // by the physical frame) arrive with fork.
 
+import type { HostTimer } from '../host.js';
 import type { MemoryManager } from '../mm/mm.js';
 
 export const enum WakeReason { WOKEN, TIMEOUT, CANCELLED }
@@ -16,6 +17,8 @@ interface Waiter {
   /** The queue it is on (requeue moves it). */
   key: string;
   done: boolean;
+  /** Its timeout, cancelled when it ends otherwise. */
+  timer: HostTimer | null;
   resolve(reason: WakeReason): void;
 }
 
@@ -34,11 +37,11 @@ export class FutexTable {
    * Queues `owner` (a task) on `key` until woken with a matching bitset, `timeoutMs` passes (null:
    * never) or cancel(owner). The caller checked the word's value first: nothing runs in between.
    */
-  wait(key: string, owner: object, bitset: number, timeoutMs: number | null, sleep: (ms: number) => Promise<void>): Promise<WakeReason> {
+  wait(key: string, owner: object, bitset: number, timeoutMs: number | null, after: (ms: number, fire: () => void) => HostTimer): Promise<WakeReason> {
     return new Promise((resolve) => {
-      const w: Waiter = { owner, bitset, key, done: false, resolve };
+      const w: Waiter = { owner, bitset, key, done: false, timer: null, resolve };
       this.queue(key).push(w);
-      if (timeoutMs !== null) void sleep(timeoutMs).then(() => this.finish(w, WakeReason.TIMEOUT));
+      if (timeoutMs !== null) w.timer = after(timeoutMs, () => this.finish(w, WakeReason.TIMEOUT));
     });
   }
 
@@ -84,6 +87,7 @@ export class FutexTable {
   private finish(w: Waiter, reason: WakeReason): void {
     if (w.done) return;
     w.done = true;
+    w.timer?.cancel();
     this.remove(w);
     w.resolve(reason);
   }

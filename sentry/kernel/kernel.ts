@@ -4,12 +4,14 @@
 
 import { Errno } from '../abi/errno.js';
 import { Vector, type Platform, type Stop } from '../../platform/platform.js';
-import type { Host, HostStream } from '../host.js';
+import type { Host, HostStream, HostTimer } from '../host.js';
 import { LoadError } from '../loader/loader.js';
 import { FrameAllocator } from '../mm/frames.js';
 import type { PageMemory } from '../mm/mappable.js';
 import { FramePageMemory } from '../mm/page_memory.js';
 import { FutexTable } from './futex.js';
+import { HostTimers } from './host_timers.js';
+import { checkCpuTimers } from './ktimer.js';
 import { ExecFailure, installImage, loadExecutable } from './exec.js';
 import { endGroup, exitedStatus, killedStatus } from './exit.js';
 import { Pipe, type PipeHost } from './pipe.js';
@@ -37,8 +39,9 @@ import { lookupAt, type Caller } from '../vfs/vfs.js';
 export const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13;
 
 
-/** Instructions a task runs before the event loop gets a turn. */
-const SLICE = 2_000_000;
+/** Instructions a task runs before the event loop gets a turn (2 ms of guest CPU time). */
+export const SLICE_INSTRUCTIONS = 2_000_000;
+const SLICE = SLICE_INSTRUCTIONS;
 
 export interface KernelOptions {
   strace: boolean;
@@ -57,12 +60,18 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   /** Processes by pid, running or zombie (the PID namespace; the first process is 1). */
   readonly groups = new Map<number, ThreadGroup>();
-  /** The most tasks the sandbox may have (a fork bomb stops at EAGAIN). */
+  /** The most pids the sandbox may use, tasks and zombies (cgroup pids.max: a fork bomb stops at EAGAIN). */
   pidsLimit = 4096;
+  /** Processes that have exited and wait to be reaped: they still hold their pid. */
+  private zombies = 0;
   private lastPid = 0;
   /** The guest's tty, when runts runs in a terminal. */
   terminal: Terminal | null = null;
   private restoreTerminal: (() => void) | null = null;
+  /** CPUs the sandbox shows (procfs, sysfs, sched_getaffinity). */
+  cpus = 1;
+  /** Every wait on host time; all cancelled when PID 1 exits. */
+  readonly hostTimers: HostTimers;
   /** Resolves when PID 1 has exited: the sandbox is over. */
   private initDone: (() => void) | null = null;
   private readonly loggedUnimplemented = new Set<number>();
@@ -81,6 +90,7 @@ export class Kernel {
     this.pageMemory = new FramePageMemory(this.frames, platform.memory, this.commitPool);
     this.bootTime = host.clock.monotonic();
     this.bootRealtime = host.clock.realtime();
+    this.hostTimers = new HostTimers(host);
   }
 
   log(line: string): void { this.host.log(line); }
@@ -98,6 +108,7 @@ export class Kernel {
 
   /** Mounts procfs at /proc and sysfs at /sys (over the host's, which the guest never sees). */
   async mountSystemFilesystems(cpus: number): Promise<number> {
+    this.cpus = cpus;
     const ns = this.options.mounts, now = () => this.host.clock.realtime();
     const proc = await mountOn(ns, '/proc', new ProcFs(new KernelProcSource(this, cpus), { dev: anonDev() }), MS_NOSUID | MS_NODEV | MS_NOEXEC, 'proc');
     if (typeof proc === 'number') return proc;
@@ -157,14 +168,17 @@ export class Kernel {
     let waiting: Promise<number> | null = null;
     let answered = false;
     let as = t.mm.as;
+    // Where this run of guest code must stop: the slice's end, or sooner for a CPU timer.
+    let runEnd = sliceEnd;
     // Where the platform can, syscalls are answered inside switch(): the guest goes on unless the
     // handler must wait, the task ended, or its address space changed (exec).
     const onSyscall = (): boolean => {
       answered = true;
       const r = this.syscall(t);
       if (typeof r !== 'number') { waiting = r; return false; }
-      // Leave switch() to deliver a signal or settle an interrupted syscall.
-      return !t.exited && t.mm.as === as && t.restartCode === 0 && !hasDeliverable(t) && !t.tg.stopped;
+      // Leave switch() to deliver a signal, settle an interrupted syscall, stop for job control,
+      // or stop sooner for a CPU timer the syscall armed.
+      return !t.exited && t.mm.as === as && t.restartCode === 0 && !hasDeliverable(t) && !t.tg.stopped && t.cpuCheckAt >= runEnd;
     };
     while (!t.exited) {
       if (t.restartCode !== 0 || hasDeliverable(t)) {
@@ -176,7 +190,8 @@ export class Kernel {
         continue; // a signal may have come meanwhile (SIGKILL ends the loop)
       }
       as = t.mm.as;
-      let stop: Stop | Promise<Stop> = t.ctx.switch(as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1), onSyscall);
+      runEnd = Math.min(sliceEnd, t.cpuCheckAt);
+      let stop: Stop | Promise<Stop> = t.ctx.switch(as, t.regs, Math.max(runEnd - t.ctx.instructions, 1), onSyscall);
       if (stop instanceof Promise) stop = await stop;
       switch (stop.kind) {
         case 'syscall': {
@@ -191,6 +206,7 @@ export class Kernel {
         case 'exception': this.exception(t, stop.vector, stop.detail); break;
         case 'interrupted': break;
       }
+      if (t.ctx.instructions >= t.cpuCheckAt && !t.exited) checkCpuTimers(t);
       if (t.ctx.instructions >= sliceEnd) {
         await this.host.yield();
         sliceEnd = t.ctx.instructions + SLICE;
@@ -315,19 +331,34 @@ export class Kernel {
     if (t.exited || hasDeliverable(t)) return Promise.resolve(false);
     return new Promise((resolve) => {
       let done = false;
-      let cancelTimer: (() => void) | null = null;
+      let timer: HostTimer | null = null;
       const finish = (slept: boolean) => {
         if (done) return;
         done = true;
-        // An interrupted sleep leaves no timer behind to keep the host running.
-        cancelTimer?.();
+        timer?.cancel();
         if (t.wakeup === interrupt) t.wakeup = null;
         resolve(slept);
       };
       const interrupt = () => finish(false);
       t.wakeup = interrupt;
-      if (ms >= 0) cancelTimer = this.host.setTimer(ms, () => finish(true));
+      if (ms >= 0) timer = this.hostTimers.after(ms, () => finish(true));
     });
+  }
+
+  /** Waits `ms` of host time (uninterruptibly; never ends once the sandbox is over). */
+  sleep(ms: number): Promise<void> { return this.hostTimers.sleep(ms); }
+
+  /** Pids in use: live tasks and unreaped zombies (what pidsLimit bounds). */
+  get pidsInUse(): number { return this.tasks.size + this.zombies; }
+
+  /** `tg` has just become a zombie. */
+  zombieMade(): void { this.zombies++; }
+
+  /** The process `tg` leaves the PID namespace (reaped, or never to be). */
+  releaseGroup(tg: ThreadGroup): void {
+    if (this.groups.get(tg.pid) !== tg) return;
+    this.groups.delete(tg.pid);
+    if (tg.zombie) this.zombies--;
   }
 
   /** The next free pid (they wrap at pid_max, as Linux's do), or -1. */
@@ -360,6 +391,8 @@ export class Kernel {
     for (const tg of [...this.groups.values()]) if (tg.pid !== 1 && !tg.zombie) endGroup(this, tg, killedStatus(SIGKILL));
     this.terminal?.close();
     this.restoreTerminal?.();
+    // No timer may keep the host process alive now.
+    this.hostTimers.closeAll();
     this.initDone?.();
   }
 

@@ -40,7 +40,7 @@ export function waitForEvents(k: Kernel, t: Task, set: WaitSet, ms: number): Pro
       unsubscribe.push(w.subscribe((events) => { if (events === 0 || wanted === 0 || (events & wanted) !== 0) finish('event'); }));
     }
     t.wakeup = onInterrupt;
-    if (ms >= 0) cancelTimer = k.host.setTimer(ms, () => finish('timeout'));
+    if (ms >= 0) { const timer = k.hostTimers.after(ms, () => finish('timeout')); cancelTimer = () => timer.cancel(); }
   });
 }
 

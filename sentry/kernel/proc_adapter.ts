@@ -8,6 +8,7 @@ import { UTS_RELEASE, UTS_VERSION } from '../syscalls/sys_identity.js';
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, pathOf, type Mount } from '../vfs/dentry.js';
 import { CLK_TCK, type ProcMap, type ProcMemory, type ProcMount, type ProcSource, type ProcTask } from '../vfs/fs/proc_source.js';
 import type { Timespec } from '../vfs/stat.js';
+import { processCpuNs } from './clocks.js';
 import type { Kernel } from './kernel.js';
 import type { Task, ThreadGroup } from './task.js';
 import { SigSet } from './sigset.js';
@@ -106,16 +107,19 @@ export class KernelProcSource implements ProcSource {
   private describe(t: Task): ProcTask {
     const k = this.k, tg = t.tg, c = tg.creds;
     const mm = t.mm;
-    const cpuTicks = Math.floor(t.ctx.instructions / 1e9 * CLK_TCK); // one instruction counts as a nanosecond
+    // One instruction counts as a nanosecond of user time.
+    const toTicks = (ns: number) => Math.floor(ns / 1e9 * CLK_TCK);
+    const cpuTicks = toTicks(t.ctx.instructions);
     const adapter = this;
     return {
       tid: t.tid, tgid: tg.pid, ppid: tg.ppid, pgid: tg.pgid, sid: tg.sid, ttyNr: 0, ttyPgid: -1,
       comm: tg.comm, state: t.exited ? 'Z' : (k.currentTask === t ? 'R' : 'S'),
       uid: { real: c.uid, effective: c.euid, saved: c.suid, fs: c.fsuid },
       gid: { real: c.gid, effective: c.egid, saved: c.sgid, fs: c.fsgid },
-      groups: c.groups, umask: t.fs.umask, nice: 0, startTime: 0,
+      groups: c.groups, umask: t.fs.umask, nice: t.nice, startTime: 0,
       exitSignal: t.tid === tg.pid ? 17 : -1, exitCode: 0,
-      cpu: { user: cpuTicks, system: 0 }, groupCpu: { user: cpuTicks, system: 0 }, childrenCpu: { user: 0, system: 0 },
+      cpu: { user: cpuTicks, system: 0 }, groupCpu: { user: toTicks(processCpuNs(tg)), system: 0 },
+      childrenCpu: { user: toTicks(tg.childInstructions), system: 0 },
       faults: { minor: 0, major: 0, childMinor: 0, childMajor: 0 },
       signals: {
         pending: setBits(t.pending.set), sharedPending: setBits(tg.pending.set), blocked: setBits(t.sigmask),

@@ -13,7 +13,7 @@ import type { Kernel } from './kernel.js';
 import { onSignalSent, orphanedGroup, stopGroup } from './job_control.js';
 import { popSignalFrame, pushSignalFrame } from './signal_frame.js';
 import {
-  defaultAction, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGKILL,
+  defaultAction, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGALRM, SIGKILL,
   SIGSEGV, SIGSTOP, sigInfo, SigSet, SI_KERNEL, withoutUnblockable, type SigInfo,
 } from './sigset.js';
 import { SS_DISABLE, type Task, type ThreadGroup } from './task.js';
@@ -36,19 +36,22 @@ function ignoredOnArrival(tg: ThreadGroup, t: Task | undefined, sig: number, sou
   return tg.pid === 1 && source !== 'host';
 }
 
-/** kill(2) of a process: queued for any of its threads. Returns false when it has no threads left. */
+/**
+ * kill(2) of a process: queued for any of its threads. Returns whether it was queued (false: the
+ * process has no threads left, ignores it, already had it pending, or SIGKILL/SIGSTOP acted at once).
+ */
 export function sendToProcess(k: Kernel, tg: ThreadGroup, info: SigInfo, source: SignalSource = 'guest'): boolean {
   if (tg.tasks.size === 0) return false;
   if (source === 'host') info.fromHost = true;
   const sig = info.signo;
   if (sig === SIGKILL) {
     if (tg.pid !== 1 || source === 'host') endGroup(k, tg, killedStatus(SIGKILL));
-    return true;
+    return false;
   }
   onSignalSent(k, tg, sig);
   const leader = tg.leader ?? tg.tasks.values().next().value;
-  if (ignoredOnArrival(tg, leader, sig, source)) return true;
-  tg.pending.add(info);
+  if (ignoredOnArrival(tg, leader, sig, source)) return false;
+  if (!tg.pending.add(info)) return false;
   tg.signalEvents.notifyAll();
   // Wake a thread that can take it: the main thread if it does not block it.
   const taker = [leader, ...tg.tasks].find((t) => t && !t.sigmask.has(sig));
@@ -56,17 +59,18 @@ export function sendToProcess(k: Kernel, tg: ThreadGroup, info: SigInfo, source:
   return true;
 }
 
-/** tkill/tgkill and faults: a signal for one thread. */
-export function sendToThread(k: Kernel, t: Task, info: SigInfo, source: SignalSource = 'guest'): void {
-  if (t.exited) return;
+/** tkill/tgkill and faults: a signal for one thread. Returns whether it was queued. */
+export function sendToThread(k: Kernel, t: Task, info: SigInfo, source: SignalSource = 'guest'): boolean {
+  if (t.exited) return false;
   if (source === 'host') info.fromHost = true;
   const sig = info.signo;
-  if (sig === SIGKILL || sig === SIGSTOP) { sendToProcess(k, t.tg, info, source); return; }
+  if (sig === SIGKILL || sig === SIGSTOP) return sendToProcess(k, t.tg, info, source);
   onSignalSent(k, t.tg, sig);
-  if (ignoredOnArrival(t.tg, t, sig, source)) return;
-  t.pending.add(info);
+  if (ignoredOnArrival(t.tg, t, sig, source)) return false;
+  if (!t.pending.add(info)) return false;
   t.tg.signalEvents.notifyAll();
   if (!t.sigmask.has(sig)) wake(k, t);
+  return true;
 }
 
 /**
@@ -102,9 +106,18 @@ export function hasDeliverable(t: Task): boolean {
 /** Takes the next deliverable signal of `t` (its own first, then its process's), or undefined. */
 export function dequeueSignal(t: Task, blocked: SigSet = t.sigmask): SigInfo | undefined {
   const own = t.pending.next(blocked);
-  if (own) return t.pending.take(own);
-  const shared = t.tg.pending.next(blocked);
-  return shared ? t.tg.pending.take(shared) : undefined;
+  let info: SigInfo | undefined;
+  if (own) info = t.pending.take(own);
+  else {
+    const shared = t.tg.pending.next(blocked);
+    if (!shared) return undefined;
+    info = t.tg.pending.take(shared);
+    // Periodic timers re-arm when their signal is taken, as Linux's do (dequeue_signal): a timer
+    // whose signal stays blocked does not keep firing. ITIMER_REAL re-arms on any process SIGALRM.
+    if (shared === SIGALRM) t.tg.itimers?.alarmTaken();
+  }
+  info?.timer?.dequeued(info);
+  return info;
 }
 
 /** Re-executes the syscall instruction with its original number (rip - 2, rax = orig_rax). */

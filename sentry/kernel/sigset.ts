@@ -13,7 +13,7 @@ export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_RESTORER = 0
   SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000;
 
 /** si_code values. */
-export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TKILL = -6;
+export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_TKILL = -6;
 export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
 export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2, FPE_INTDIV = 1, ILL_ILLOPN = 2, TRAP_BRKPT = 1;
 
@@ -59,6 +59,17 @@ export interface SigInfo {
   faultAddr?: number;
   /** Sent by the host (runts forwarding its own signals): even init's default action applies. */
   fromHost?: boolean;
+  /**
+   * A POSIX timer's signal (SI_TIMER): queued even when its standard signal is already pending,
+   * as Linux's preallocated timer sigqueue is, and told when it is taken (periodic timers re-arm then).
+   */
+  timer?: TimerSignalHook;
+  /** Which expiry of a periodic timer queued it (a re-arm only answers the latest). */
+  timerToken?: number;
+}
+
+export interface TimerSignalHook {
+  dequeued(info: SigInfo): void;
 }
 
 /** Fields of siginfo's union, by kind; offsets from the start of the 128-byte structure. */
@@ -89,7 +100,7 @@ export class PendingSignals {
   /** Queues `info`; false when a standard signal was already pending (it merges). */
   add(info: SigInfo): boolean {
     const q = this.queues.get(info.signo);
-    if (q && info.signo < SIGRTMIN) return false;
+    if (q && info.signo < SIGRTMIN && !info.timer) return false;
     if (q) q.push(info); else this.queues.set(info.signo, [info]);
     this.set.add(info.signo);
     return true;
@@ -111,4 +122,7 @@ export class PendingSignals {
   }
 
   discard(sig: number): void { this.queues.delete(sig); this.set.delete(sig); }
+
+  /** Whether this very siginfo is still waiting here. */
+  holds(info: SigInfo): boolean { return this.queues.get(info.signo)?.includes(info) ?? false; }
 }

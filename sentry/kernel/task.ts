@@ -9,6 +9,9 @@ import type { Location } from '../vfs/dentry.js';
 import type { FdTable } from '../vfs/fd_table.js';
 import type { FsCreds } from '../vfs/inode.js';
 import type { Terminal } from './terminal.js';
+import type { ITimers } from './itimers.js';
+import type { KTimer } from './ktimer.js';
+import type { PosixTimers } from './posix_timers.js';
 import { WaitQueue } from './wait_queue.js';
 import { NSIG, PendingSignals, SIG_DFL, SigSet, SIGCHLD } from './sigset.js';
 
@@ -110,6 +113,16 @@ export class ThreadGroup {
   /** Instructions run by its exited threads, and by its reaped children (getrusage, times). */
   exitedInstructions = 0;
   childInstructions = 0;
+  /** The largest resident set of its address spaces so far (exec replaces one), and of its reaped children's, in pages. */
+  maxRssPages = 0;
+  childMaxRssPages = 0;
+  /** The thread that forked it (Linux real_parent): its exit sends the PR_SET_PDEATHSIG signals. */
+  parentThread: Task | null = null;
+  /** alarm/setitimer and timer_create state, made on first use (a fork starts without). */
+  itimers: ITimers | null = null;
+  posixTimers: PosixTimers | null = null;
+  /** CPU timers on this process's CPU clock (whoever owns them), checked by its threads' loops. */
+  cpuTimers: Set<KTimer> | null = null;
 
   constructor(
     readonly pid: number,
@@ -147,6 +160,17 @@ export class Task {
   interrupted = false;
   /** A vfork parent sleeps here until this child execs or exits (CLONE_VFORK). */
   vforkDone: (() => void) | null = null;
+  /** The instruction count at which the task loop checks CPU timers (Infinity: none to check). */
+  cpuCheckAt = Infinity;
+  /** CPU timers on this thread's CPU clock. */
+  cpuTimers: Set<KTimer> | null = null;
+  /** PR_SET_PDEATHSIG: the signal this thread's process gets when its parent thread exits. */
+  pdeathSignal = 0;
+  /** Scheduling as sched_setscheduler and setpriority set it: nice (-20..19), policy, real-time priority, SCHED_RESET_ON_FORK. */
+  nice = 0;
+  schedPolicy = 0;
+  rtPriority = 0;
+  schedResetOnFork = false;
 
   constructor(
     readonly tid: number,

@@ -86,6 +86,8 @@ export class MemoryManager {
   private vmas: Vma[] = [];
   /** Present pages: virtual page number -> frame. */
   private readonly pages = new Map<number, number>();
+  /** The most pages it has had present at once (Linux hiwater_rss, getrusage's ru_maxrss). */
+  private peakPages = 0;
   brkStart = 0;
   brkEnd = 0;
   /** The ELF program's data for /proc/self/exe and AT_EXECFN. */
@@ -410,6 +412,7 @@ export class MemoryManager {
         if (f < 0) return NO_MEMORY;
       }
       this.pages.set(vpn, f);
+      if (this.pages.size > this.peakPages) this.peakPages = this.pages.size;
     }
     if (write && (v.flags & MAP_PRIVATE) && this.frames.refCount(f) > 1) {
       const copy = this.frames.alloc();
@@ -531,6 +534,7 @@ export class MemoryManager {
     if (!child.charge(commit)) return -Errno.ENOMEM;
     child.vmas = this.vmas.map((v) => ({ ...v }));
     for (const [vpn, f] of this.pages) { this.frames.incRef(f); child.pages.set(vpn, f); }
+    child.peakPages = child.pages.size;
     // The parent's writable private pages must fault again to be copied.
     for (const v of this.vmas) if ((v.flags & MAP_PRIVATE) && (v.prot & PROT_WRITE)) this.as.unmap(v.start, v.end - v.start);
     child.brkStart = this.brkStart;
@@ -544,5 +548,6 @@ export class MemoryManager {
   }
 
   get residentPages(): number { return this.pages.size; }
+  get peakResidentPages(): number { return Math.max(this.peakPages, this.pages.size); }
   get committedPages(): number { return this.committed; }
 }

@@ -5,7 +5,7 @@
 import { randomFillSync } from 'node:crypto';
 import { openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { Host } from '../host.js';
+import type { Host, HostTimer } from '../host.js';
 import { NodeHostStream } from './stdio.js';
 import { nodeTerminal } from './terminal.js';
 
@@ -40,23 +40,19 @@ export function createNodeHost(opts: NodeHostOptions): Host {
     terminal: process.stdin.isTTY ? nodeTerminal() : undefined,
     hostname: hostname(),
     yield: () => new Promise((r) => setImmediate(r)),
-    sleep: (ms) => new Promise((r) => { setTimer(ms, r); }),
-    setTimer,
+    sleep: (ms) => new Promise((r) => { hostTimer(ms, r); }),
+    setTimer: hostTimer,
   };
 }
 
-/** setTimeout's longest delay; a longer one would fire at once, so long timers are chained. */
-const TIMEOUT_MAX = 2 ** 31 - 1;
+/** Node's timers take at most 2^31-1 ms (a longer delay fires after 1 ms): longer ones are chained. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-function setTimer(ms: number, fn: () => void): () => void {
-  // Node's clock for timers is whole milliseconds: round up so that the timer is never early.
-  const end = performance.now() + Math.max(0, ms);
-  let timer: NodeJS.Timeout;
-  const arm = () => {
-    const left = Math.ceil(end - performance.now());
-    if (left <= 0) { fn(); return; }
-    timer = setTimeout(arm, Math.min(left, TIMEOUT_MAX));
+function hostTimer(ms: number, fire: () => void): HostTimer {
+  let handle: NodeJS.Timeout;
+  const arm = (left: number) => {
+    handle = left > MAX_TIMEOUT_MS ? setTimeout(() => arm(left - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS) : setTimeout(fire, Math.max(left, 0));
   };
-  timer = setTimeout(arm, Math.min(Math.ceil(Math.max(0, ms)), TIMEOUT_MAX));
-  return () => clearTimeout(timer);
+  arm(ms);
+  return { cancel: () => clearTimeout(handle) };
 }

@@ -46,7 +46,7 @@ export async function sys_futex(t: Task, k: Kernel): Promise<number> {
       if (cur === null) return -Errno.EFAULT;
       if (cur !== val) return -Errno.EAGAIN;
       if (timeoutMs !== null && timeoutMs <= 0) return -Errno.ETIMEDOUT;
-      const why = await futexes.wait(futexes.key(t.mm, uaddr), t, bitset, timeoutMs, (ms) => k.host.sleep(ms));
+      const why = await futexes.wait(futexes.key(t.mm, uaddr), t, bitset, timeoutMs, (ms, fire) => k.hostTimers.after(ms, fire));
       return why === WakeReason.WOKEN ? 0 : why === WakeReason.TIMEOUT ? -Errno.ETIMEDOUT : -Errno.EINTR;
     }
     case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {

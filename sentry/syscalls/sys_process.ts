@@ -8,6 +8,7 @@ import { SIGCHLD, type Task, type ThreadGroup } from '../kernel/task.js';
 import { WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WUNTRACED, __WALL, __WCLONE, __WNOTHREAD, waitForChild, type ChildEvent, type WaitTarget } from '../kernel/wait.js';
 import type { SyscallResult } from './handler.js';
 import { copyIn, copyOut } from './memory_io.js';
+import { childRusage } from './sys_rusage.js';
 
 export function sys_fork(t: Task, k: Kernel): SyscallResult {
   return cloneTask(k, t, { flags: 0, stack: 0, parentTid: 0, childTid: 0, tls: 0, exitSignal: SIGCHLD });
@@ -54,7 +55,7 @@ export async function sys_wait4(t: Task, k: Kernel): Promise<number> {
   const event = await waitForChild(k, t, target, options | WEXITED);
   if (typeof event === 'number') return event;
   if (statusAddr !== 0 && !copyOut(t, statusAddr, i32(event.status))) return -Errno.EFAULT;
-  if (rusageAddr !== 0 && !copyOut(t, rusageAddr, rusage(k, event.child))) return -Errno.EFAULT;
+  if (rusageAddr !== 0 && !copyOut(t, rusageAddr, childRusage(event.child))) return -Errno.EFAULT;
   return event.child.pid;
 }
 
@@ -73,7 +74,7 @@ export async function sys_waitid(t: Task, k: Kernel): Promise<number> {
   const event = await waitForChild(k, t, target, options);
   if (typeof event === 'number' && event < 0) return event;
   const found = typeof event === 'number' ? null : event;
-  if (found && rusageAddr !== 0 && !copyOut(t, rusageAddr, rusage(k, found.child))) return -Errno.EFAULT;
+  if (found && rusageAddr !== 0 && !copyOut(t, rusageAddr, childRusage(found.child))) return -Errno.EFAULT;
   return writeSiginfo(t, infoAddr, found);
 }
 
@@ -90,16 +91,6 @@ function writeSiginfo(t: Task, addr: number, e: ChildEvent | null): number {
     dv.setInt32(24, e.sigStatus, true);
   }
   return copyOut(t, addr, b) ? 0 : -Errno.EFAULT;
-}
-
-/** struct rusage for a reaped child: its CPU time (one instruction taken as a nanosecond). */
-function rusage(_k: Kernel, child: ThreadGroup): Uint8Array {
-  const b = new Uint8Array(144);
-  const dv = new DataView(b.buffer);
-  const ns = child.exitedInstructions + child.childInstructions;
-  dv.setUint32(0, Math.floor(ns / 1e9), true);
-  dv.setUint32(8, Math.floor((ns % 1e9) / 1e3), true);
-  return b;
 }
 
 function i32(v: number): Uint8Array {

@@ -1,13 +1,14 @@
 // Task identity and lifetime: exit, exit_group, getpid/getppid/gettid, set_tid_address,
-// set_robust_list, arch_prctl, prlimit64/getrlimit/setrlimit, sched_getaffinity, sched_yield
-// (gVisor sys_thread.go, sys_tls.go, sys_rlimit.go).
+// set_robust_list, arch_prctl, prlimit64/getrlimit/setrlimit, prctl (gVisor sys_thread.go,
+// sys_tls.go, sys_rlimit.go, sys_prctl.go). Scheduling calls are in sys_sched.ts.
 
 import { Errno } from '../abi/errno.js';
 import { exitThread } from '../kernel/exit.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rlimit, Task } from '../kernel/task.js';
 import type { SyscallResult } from './handler.js';
-import { copyIn, copyOut, u64Bytes } from './memory_io.js';
+import { copyIn, copyOut, i32Bytes, u64Bytes } from './memory_io.js';
+import { NSIG } from '../kernel/sigset.js';
 import { Slot, setPair, USER_ADDRESS_LIMIT } from '../../platform/platform.js';
 import { setU64 } from '../abi/bytes.js';
 
@@ -134,26 +135,11 @@ export function sys_setrlimit(t: Task): SyscallResult {
   return setLimit(t, resource, decodeRlimit(b));
 }
 
-// --- scheduling ------------------------------------------------------------------------------
-
-export function sys_sched_getaffinity(t: Task, k: Kernel): SyscallResult {
-  const pid = t.argInt(0), size = t.arg(1), addr = t.arg(2);
-  if (pid !== 0 && !k.tasks.has(pid)) return -Errno.ESRCH;
-  if (size < 8 || size % 8 !== 0) return -Errno.EINVAL;
-  const mask = new Uint8Array(8);
-  mask[0] = 1; // one virtual CPU on the kvm platform
-  return copyOut(t, addr, mask) ? 8 : -Errno.EFAULT;
-}
-
-export async function sys_sched_yield(_t: Task, k: Kernel): Promise<number> {
-  await k.host.yield();
-  return 0;
-}
-
 // --- prctl ---------------------------------------------------------------------------------
 
-const PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16,
-  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39;
+const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15,
+  PR_GET_NAME = 16, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37, PR_SET_NO_NEW_PRIVS = 38,
+  PR_GET_NO_NEW_PRIVS = 39;
 const loggedPrctl = new Set<number>();
 
 export function sys_prctl(t: Task, k: Kernel): SyscallResult {
@@ -185,6 +171,17 @@ export function sys_prctl(t: Task, k: Kernel): SyscallResult {
       t.tg.noNewPrivs = true;
       return 0;
     case PR_GET_NO_NEW_PRIVS: return t.tg.noNewPrivs ? 1 : 0;
+    case PR_SET_PDEATHSIG:
+      // Per thread: its process is signalled when the thread that forked it exits (see exit.ts).
+      if (arg2 > NSIG) return -Errno.EINVAL;
+      t.pdeathSignal = arg2;
+      return 0;
+    case PR_GET_PDEATHSIG: return copyOut(t, arg2, i32Bytes([t.pdeathSignal])) ? 0 : -Errno.EFAULT;
+    case PR_SET_CHILD_SUBREAPER:
+      // Orphaned descendants are then given to this process rather than to init (exit.ts reaperFor).
+      t.tg.subreaper = arg2 !== 0;
+      return 0;
+    case PR_GET_CHILD_SUBREAPER: return copyOut(t, arg2, i32Bytes([t.tg.subreaper ? 1 : 0])) ? 0 : -Errno.EFAULT;
     default:
       if (!loggedPrctl.has(option)) {
         loggedPrctl.add(option);

@@ -8,23 +8,15 @@ import type { Timespec } from '../vfs/stat.js';
 import type { SyscallResult } from './handler.js';
 import { copyIn, copyOut, u64Bytes } from './memory_io.js';
 import { getI64 } from '../abi/bytes.js';
+import { clockSource, clockTimespec } from '../kernel/clocks.js';
 
-const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
-  CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
+const CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6;
 const TIMER_ABSTIME = 1;
 
+/** Clock `clock`'s reading for `t` (CPU clocks count instructions, one per nanosecond), or null: EINVAL. */
 function now(k: Kernel, t: Task, clock: number): Timespec | null {
-  switch (clock) {
-    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case 11 /* TAI */: return k.host.clock.realtime();
-    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
-      return k.host.clock.monotonic();
-    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: {
-      // CPU time is accounted in instructions; one instruction counts as one nanosecond.
-      const ns = t.ctx.instructions;
-      return { sec: Math.floor(ns / 1e9), nsec: ns % 1e9 };
-    }
-    default: return null;
-  }
+  const src = clockSource(k, t, clock);
+  return typeof src === 'number' ? null : clockTimespec(k, src);
 }
 
 export function sys_clock_gettime(t: Task, k: Kernel): SyscallResult {
@@ -99,8 +91,10 @@ function interrupted(t: Task, k: Kernel, ts: Timespec, start: Timespec, remAddr:
 
 export async function sys_clock_nanosleep(t: Task, k: Kernel): Promise<number> {
   const clock = t.argInt(0), flags = t.argInt(1);
-  const cur = now(k, t, clock);
-  if (!cur || clock === CLOCK_THREAD_CPUTIME_ID) return -Errno.EINVAL;
+  const src = clockSource(k, t, clock, 'sleep');
+  if (typeof src === 'number') return src;
+  // A CPU clock is slept on as host time: an approximation (Linux waits for the CPU time to pass).
+  const cur = clockTimespec(k, src);
   const ts = readTimespec(t, t.arg(2));
   if (typeof ts === 'number') return ts;
   if (flags & TIMER_ABSTIME) {

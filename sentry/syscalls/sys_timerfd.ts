@@ -31,7 +31,7 @@ export function sys_timerfd_create(t: Task, k: Kernel): SyscallResult {
   const realtime = clock === CLOCK_REALTIME || clock === CLOCK_REALTIME_ALARM;
   const f = new TimerFd(O_RDWR | (flags & TFD_NONBLOCK), {
     now: () => toNs(realtime ? k.host.clock.realtime() : k.host.clock.monotonic()),
-    setTimer: (ms, fn) => k.host.setTimer(ms, fn),
+    setTimer: (ms, fn) => { const timer = k.hostTimers.after(ms, fn); return () => timer.cancel(); },
     currentTask: () => k.currentTask,
   });
   return t.fds.add(f, (flags & TFD_CLOEXEC) !== 0);

@@ -19,12 +19,15 @@ import * as pipe from './sys_pipe.js';
 import * as poll from './sys_poll.js';
 import * as random from './sys_random.js';
 import * as rw from './sys_read_write.js';
+import * as rusage from './sys_rusage.js';
+import * as sched from './sys_sched.js';
 import * as signal from './sys_signal.js';
 import * as signalfd from './sys_signalfd.js';
 import * as splice from './sys_splice.js';
 import * as thread from './sys_thread.js';
 import * as time from './sys_time.js';
 import * as timerfd from './sys_timerfd.js';
+import * as timer from './sys_timer.js';
 import * as xattr from './sys_xattr.js';
 
 /** name -> [handler, argument kinds] (kinds: see handler.ts). */
@@ -57,7 +60,14 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   getppid: [thread.sys_getppid, ''], gettid: [thread.sys_gettid, ''], set_tid_address: [thread.sys_set_tid_address, 'p'],
   set_robust_list: [thread.sys_set_robust_list, 'pu'], arch_prctl: [thread.sys_arch_prctl, 'xp'],
   prlimit64: [thread.sys_prlimit64, 'ddpp'], getrlimit: [thread.sys_getrlimit, 'dp'], setrlimit: [thread.sys_setrlimit, 'dp'],
-  sched_getaffinity: [thread.sys_sched_getaffinity, 'dup'], prctl: [thread.sys_prctl, 'dxxxx'], sched_yield: [thread.sys_sched_yield, ''],
+  prctl: [thread.sys_prctl, 'dxxxx'],
+  sched_yield: [sched.sys_sched_yield, ''], sched_getaffinity: [sched.sys_sched_getaffinity, 'dup'], sched_setaffinity: [sched.sys_sched_setaffinity, 'dup'],
+  sched_getscheduler: [sched.sys_sched_getscheduler, 'd'], sched_setscheduler: [sched.sys_sched_setscheduler, 'dxp'],
+  sched_getparam: [sched.sys_sched_getparam, 'dp'], sched_setparam: [sched.sys_sched_setparam, 'dp'],
+  sched_get_priority_max: [sched.sys_sched_get_priority_max, 'd'], sched_get_priority_min: [sched.sys_sched_get_priority_min, 'd'],
+  sched_rr_get_interval: [sched.sys_sched_rr_get_interval, 'dp'],
+  getpriority: [sched.sys_getpriority, 'dd'], setpriority: [sched.sys_setpriority, 'ddd'],
+  getrusage: [rusage.sys_getrusage, 'dp'], times: [rusage.sys_times, 'p'],
   getuid: [identity.sys_getuid, ''], geteuid: [identity.sys_geteuid, ''], getgid: [identity.sys_getgid, ''],
   getegid: [identity.sys_getegid, ''],
   setuid: [creds.sys_setuid, 'd'], setgid: [creds.sys_setgid, 'd'], setreuid: [creds.sys_setreuid, 'dd'], setregid: [creds.sys_setregid, 'dd'],
@@ -67,6 +77,10 @@ const IMPLEMENTED: Record<string, [SyscallHandler, string]> = {
   clock_gettime: [time.sys_clock_gettime, 'dp'], clock_getres: [time.sys_clock_getres, 'dp'],
   gettimeofday: [time.sys_gettimeofday, 'pp'], time: [time.sys_time, 'p'], nanosleep: [time.sys_nanosleep, 'pp'],
   clock_nanosleep: [time.sys_clock_nanosleep, 'ddpp'],
+  alarm: [timer.sys_alarm, 'u'], getitimer: [timer.sys_getitimer, 'dp'], setitimer: [timer.sys_setitimer, 'dpp'],
+  timer_create: [timer.sys_timer_create, 'dpp'], timer_settime: [timer.sys_timer_settime, 'dxpp'],
+  timer_gettime: [timer.sys_timer_gettime, 'dp'], timer_getoverrun: [timer.sys_timer_getoverrun, 'd'],
+  timer_delete: [timer.sys_timer_delete, 'd'],
   rt_sigaction: [signal.sys_rt_sigaction, 'dppu'], rt_sigprocmask: [signal.sys_rt_sigprocmask, 'dppu'],
   rt_sigreturn: [signal.sys_rt_sigreturn, ''], sigaltstack: [signal.sys_sigaltstack, 'pp'],
   rt_sigpending: [signal.sys_rt_sigpending, 'pu'], rt_sigsuspend: [signal.sys_rt_sigsuspend, 'pu'],

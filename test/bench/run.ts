@@ -159,7 +159,24 @@ const BENCHMARKS: Benchmark[] = [
     expected: () => `read ${BIG_FILE_BYTES} bytes sum ${fixtureSum()}\n`,
     note: 'a 64 MiB host file read sequentially in 1 MiB reads',
   },
+  procsBench('forkexit', 'forkexit', 1000, 'µs/fork', 'fork + _exit + waitpid, one child at a time: copy-on-write address space copy, task start and reaping'),
+  procsBench('forkexec', 'forkexec', 200, 'µs/spawn', 'fork + exec of a tiny static program (this one) + wait: the cost of spawning a command (under qemu-x86_64 the exec\'d child runs natively, so that column flatters qemu)'),
+  procsBench('pipepingpong', 'pingpong', 20000, 'µs/round trip', 'two processes bouncing one byte through two pipes: blocking pipe reads and waking the other task'),
 ];
+
+/** procs.c in mode `mode`, `count` times at scale 1. */
+function procsBench(name: string, mode: 'forkexit' | 'forkexec' | 'pingpong', count: number, unit: string, note: string): Benchmark {
+  return {
+    name,
+    source: 'procs.c',
+    size: (s) => {
+      const n = Math.max(1, Math.round(count * s));
+      return { args: [mode, String(n)], label: `${n.toLocaleString('en-US')} ${mode === 'pingpong' ? 'round trips' : 'children'}`, perUnit: { count: n, unit } };
+    },
+    expected: (size) => `${mode} ${size.args[1]} ok\n`,
+    note,
+  };
+}
 
 /** 1,000,000 getppid calls through getppid.c, calling getppid() or syscall() (`mode`). */
 function getppidLoop(name: string, mode: 'getppid' | 'syscall', note: string): Benchmark {

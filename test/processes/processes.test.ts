@@ -1,10 +1,11 @@
 // Processes, signals and shells, compared with native runs:
 //   test/guest/processes/*.c   fork/vfork/exec/wait, orphans, process groups (fork_wait.c);
 //                              handlers, frames, sigreturn, masks, faults, restart (signals.c);
-//                              pipes, FIFOs, splice/tee/vmsplice, a 5-process pipeline (pipes.c).
+//                              pipes, FIFOs, splice/tee/vmsplice, a 5-process pipeline (pipes.c);
 //                              poll/ppoll/select/pselect6, epoll, eventfd, timerfd, signalfd and
 //                              EINTR (events.c); an epoll server over six children's pipes
-//                              (epoll_server.c).
+//                              (epoll_server.c); alarm, itimers, POSIX timers, getrusage/times,
+//                              sched_*, nice, PDEATHSIG and CHILD_SUBREAPER (timers.c).
 //                              Natively under `unshare --fork --pid` when root, so the program is
 //                              PID 1 there too.
 //   test/guest/shell/*.sh      scripts run by dash and by busybox sh: pipelines, subshells,

@@ -1,6 +1,7 @@
 // `runts do` as a user sees it: exit statuses, the errors for missing and non-ELF programs,
-// faults ending the guest with the right signal status, --strace, and the --memory limit.
-// Freestanding guest programs (test/guest/freestanding) keep these independent of libc.
+// faults ending the guest with the right signal status, --strace, the --memory limit, and
+// --pids-limit bounding a fork bomb. Freestanding guest programs (test/guest/freestanding) keep
+// most of these independent of libc; test/guest/runts holds the ones that use it.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,11 @@ const out = mkdtempSync(join(tmpdir(), 'runts-do-'));
 function build(name: string): string {
   const bin = join(out, name);
   execFileSync('gcc', ['-O2', '-static', '-nostdlib', '-fno-stack-protector', '-fno-builtin', '-o', bin, join(src, `${name}.c`)]);
+  return bin;
+}
+function buildWithLibc(name: string): string {
+  const bin = join(out, name);
+  execFileSync('gcc', ['-O2', '-static', '-Wall', '-o', bin, join(root, 'test', 'guest', 'runts', `${name}.c`)]);
   return bin;
 }
 function runts(args: string[]) {
@@ -109,6 +115,19 @@ t.test('an unimplemented syscall returns ENOSYS and is logged once by name', asy
   t.equal(r.status, 0);
   t.equal(r.stdout, '-38 -38\n');
   t.equal(r.stderr.match(/unimplemented syscall rseq/g)?.length, 1);
+});
+
+t.test('--pids-limit bounds a fork bomb: fork fails with EAGAIN, the sandbox stays responsive', async (t) => {
+  const bomb = buildWithLibc('fork_bomb');
+  // Children that wait, and children that exit unreaped: zombies hold their pids too.
+  for (const mode of ['pause', 'zombie']) {
+    const start = Date.now();
+    const r = runts(['--pids-limit', '64', '--', bomb, mode]);
+    t.equal(r.status, 0, `${mode}: ${r.stderr}`);
+    t.equal(r.stdout, 'forked 63 children\nfork failed: EAGAIN\nkilled and reaped 63\nfork after cleanup: ok\n', `${mode}: PID 1 and 63 children`);
+    t.ok(Date.now() - start < 60_000, `${mode}: over in ${Date.now() - start} ms`);
+  }
+  t.equal(runts(['--pids-limit', 'lots', '--', bomb]).status, 125, 'a bad --pids-limit is a usage error');
 });
 
 t.test('SIGTERM, SIGINT, SIGHUP and SIGQUIT sent to runts reach the guest', async (t) => {

@@ -120,6 +120,10 @@ t.test('bad values: a clear error and status 125, before anything starts', async
     [['--env', '=value'], /--env must be KEY=VALUE/],
     [['--cwd', 'relative'], /--cwd must be an absolute path in the sandbox/],
     [['--memory', 'lots'], /invalid size 'lots'/],
+    [['--pids-limit', '0'], /--pids-limit must be a whole number from 1 to 4194304, not '0'/],
+    [['--pids-limit', '1.5'], /--pids-limit must be a whole number/],
+    [['--pids-limit', 'many'], /--pids-limit must be a whole number/],
+    [['--pids-limit', '4194305'], /--pids-limit must be a whole number/],
   ];
   for (const [args, msg] of cases) {
     const r = runts([...args, '--', '/bin/true']);
