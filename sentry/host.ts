@@ -40,4 +40,9 @@ export interface Host {
   yield(): Promise<void>;
   /** Waits `ms` milliseconds of host time. */
   sleep(ms: number): Promise<void>;
+  /**
+   * Calls `fire` after `ms` milliseconds of host time (however long) unless the returned function
+   * is called first: a wait that ends early leaves no timer behind to hold the host up.
+   */
+  setTimer(ms: number, fire: () => void): () => void;
 }

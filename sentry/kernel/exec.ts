@@ -12,7 +12,7 @@ import { mayAccess, X_OK } from '../vfs/permissions.js';
 import { S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { lookupAt, type Caller } from '../vfs/vfs.js';
 import type { Kernel } from './kernel.js';
-import { endOtherThreads } from './exit.js';
+import { endOtherThreads, releaseMemory } from './exit.js';
 import { SignalHandlers, type Credentials, type Task } from './task.js';
 
 /** The first bytes of a file, where `#!` lines are looked for (BINPRM_BUF_SIZE). */
@@ -151,6 +151,7 @@ async function loadElf(k: Kernel, creds: Credentials, file: Uint8Array, execfn: 
  */
 export function commitExec(k: Kernel, t: Task, image: ExecImage, filename: string, envp: Uint8Array[]): void {
   endOtherThreads(k, t);
+  releaseMemory(k, t);
   t.mm.drop();
   t.mm = image.mm;
   // A vfork parent waits for this moment: we no longer use its memory.
@@ -163,9 +164,6 @@ export function commitExec(k: Kernel, t: Task, image: ExecImage, filename: strin
   t.tg.handlers.actions.forEach((a, sig) => { if (a.handler === SIG_IGN) handlers.actions[sig].handler = SIG_IGN; });
   t.tg.handlers = handlers;
   t.tg.didExec = true;
-  t.clearChildTid = 0;
-  t.robustList = 0;
-  t.robustListLen = 0;
   installImage(t, image, filename, envp);
 }
 

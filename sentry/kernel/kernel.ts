@@ -64,11 +64,13 @@ export class Kernel {
   private readonly loggedUnimplemented = new Set<number>();
   private readonly loggedOnce = new Set<string>();
   /** Futex wait queues, shared by every task. */
-  readonly futexes = new FutexTable();
+  readonly futexes: FutexTable;
   readonly bootTime: { sec: number; nsec: number };
   readonly bootRealtime: { sec: number; nsec: number };
   /** The task whose syscall is being answered (procfs's "self"). */
   currentTask: Task | null = null;
+  /** Instructions run by all tasks since one last gave the event loop a turn. */
+  private unyielded = 0;
 
   constructor(readonly platform: Platform, readonly host: Host, readonly options: KernelOptions) {
     this.frames = new FrameAllocator(platform.memory);
@@ -77,6 +79,12 @@ export class Kernel {
     this.pageMemory = new FramePageMemory(this.frames, platform.memory, this.commitPool);
     this.bootTime = host.clock.monotonic();
     this.bootRealtime = host.clock.realtime();
+    const nowMs = (realtime: boolean) => {
+      const ts = realtime ? host.clock.realtime() : host.clock.monotonic();
+      return ts.sec * 1000 + ts.nsec / 1e6;
+    };
+    this.futexes = new FutexTable(platform.memory, { nowMs, setTimer: (ms, fire) => host.setTimer(ms, fire) },
+      (t) => t.exited || hasDeliverable(t));
   }
 
   log(line: string): void { this.host.log(line); }
@@ -158,8 +166,10 @@ export class Kernel {
         if (t.exited) break;
       }
       as = t.mm.as;
+      const before = t.ctx.instructions;
       let stop: Stop | Promise<Stop> = t.ctx.switch(as, t.regs, Math.max(sliceEnd - t.ctx.instructions, 1), onSyscall);
       if (stop instanceof Promise) stop = await stop;
+      this.unyielded += t.ctx.instructions - before;
       switch (stop.kind) {
         case 'syscall': {
           // Answered by the hook (maybe still waiting), or by us here for platforms without it.
@@ -173,7 +183,10 @@ export class Kernel {
         case 'exception': this.exception(t, stop.vector, stop.detail); break;
         case 'interrupted': break;
       }
-      if (t.ctx.instructions >= sliceEnd) {
+      // Tasks that wake each other (a futex ping-pong) hand over in promise callbacks, which
+      // never let the event loop in: instructions run by any task since it last ran count too.
+      if (t.ctx.instructions >= sliceEnd || this.unyielded >= SLICE) {
+        this.unyielded = 0;
         await this.host.yield();
         sliceEnd = t.ctx.instructions + SLICE;
       }
@@ -321,15 +334,17 @@ export class Kernel {
     if (t.exited || hasDeliverable(t)) return Promise.resolve(false);
     return new Promise((resolve) => {
       let done = false;
+      let cancelTimer: (() => void) | null = null;
       const finish = (slept: boolean) => {
         if (done) return;
         done = true;
+        cancelTimer?.();
         if (t.wakeup === interrupt) t.wakeup = null;
         resolve(slept);
       };
       const interrupt = () => finish(false);
       t.wakeup = interrupt;
-      if (ms >= 0) void this.host.sleep(ms).then(() => finish(true));
+      if (ms >= 0) cancelTimer = this.host.setTimer(ms, () => finish(true));
     });
   }
 

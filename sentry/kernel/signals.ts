@@ -49,8 +49,9 @@ export function sendToProcess(k: Kernel, tg: ThreadGroup, info: SigInfo, source:
   const leader = tg.leader ?? tg.tasks.values().next().value;
   if (ignoredOnArrival(tg, leader, sig, source)) return true;
   tg.pending.add(info);
-  // Wake a thread that can take it: the main thread if it does not block it.
-  const taker = [leader, ...tg.tasks].find((t) => t && !t.sigmask.has(sig));
+  // Wake a thread that can take it (complete_signal): the main thread if it does not block it,
+  // else another that does not (a thread in sigwaitinfo unblocks what it waits for).
+  const taker = [leader, ...tg.tasks].find((t) => t && !t.exited && !t.sigmask.has(sig));
   if (taker) wake(k, taker);
   return true;
 }
@@ -103,10 +104,16 @@ export function dequeueSignal(t: Task, blocked: SigSet = t.sigmask): SigInfo | u
   return shared ? t.tg.pending.take(shared) : undefined;
 }
 
-/** Re-executes the syscall instruction with its original number (rip - 2, rax = orig_rax). */
-function restartSyscall(t: Task): void {
+/** restart_syscall(2)'s number: what a syscall interrupted with ERESTART_RESTARTBLOCK re-enters as. */
+const NR_RESTART_SYSCALL = 219;
+
+/**
+ * Re-executes the syscall instruction (rip - 2) with its original number (rax = orig_rax), or as
+ * restart_syscall, which resumes from the task's restart block.
+ */
+function restartSyscall(t: Task, code: number): void {
   t.regs.rip = t.regs.rip - 2;
-  t.regs.setNumber(Gpr.RAX, t.syscallNr);
+  t.regs.setNumber(Gpr.RAX, code === ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : t.syscallNr);
 }
 
 /**
@@ -132,8 +139,11 @@ export function deliverSignals(k: Kernel, t: Task): void {
     if (t.restartCode) {
       const r = t.restartCode;
       t.restartCode = 0;
-      if (r === ERESTARTNOINTR || (r === ERESTARTSYS && (a.flags & SA_RESTART))) restartSyscall(t);
-      else t.regs.setNumber(Gpr.RAX, -Errno.EINTR);
+      if (r === ERESTARTNOINTR || (r === ERESTARTSYS && (a.flags & SA_RESTART))) restartSyscall(t, r);
+      else {
+        t.regs.setNumber(Gpr.RAX, -Errno.EINTR);
+        t.restartBlock = null; // a handler ran: there is nothing left to resume
+      }
     }
     const savedMask = t.savedMask ?? t.sigmask;
     t.savedMask = null;
@@ -153,9 +163,10 @@ export function deliverSignals(k: Kernel, t: Task): void {
   }
   // No handler ran: an interrupted syscall restarts as if nothing happened.
   if (t.restartCode) {
+    const r = t.restartCode;
     t.restartCode = 0;
     if (t.savedMask) { t.sigmask = t.savedMask; t.savedMask = null; }
-    restartSyscall(t);
+    restartSyscall(t, r);
   }
 }
 

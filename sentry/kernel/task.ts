@@ -79,6 +79,8 @@ export class ThreadGroup {
   /** Exited and not yet reaped by its parent. */
   zombie = false;
   readonly tasks = new Set<Task>();
+  /** The leader after it exited while other threads go on (a zombie thread, as /proc shows it). */
+  zombieLeader: Task | null = null;
   readonly rlimits = new Map<number, Rlimit>();
   comm = '';
   dumpable = 1;
@@ -110,6 +112,9 @@ export class ThreadGroup {
 
   get ppid(): number { return this.parent?.pid ?? 0; }
   get leader(): Task | undefined { for (const t of this.tasks) if (t.tid === this.pid) return t; return undefined; }
+
+  /** Its threads for /proc (PID/task, Threads:): the live ones and a zombie leader. */
+  get threadList(): Task[] { return this.zombieLeader ? [this.zombieLeader, ...this.tasks] : [...this.tasks]; }
 }
 
 export class Task {
@@ -124,8 +129,10 @@ export class Task {
   /** Set when a syscall was interrupted (-ERESTART*): delivery decides between restart and EINTR. */
   restartCode = 0;
   clearChildTid = 0;
+  /** set_robust_list's head (walked at exit and exec), 0 for none. */
   robustList = 0;
-  robustListLen = 0;
+  /** What restart_syscall runs after a syscall returned ERESTART_RESTARTBLOCK (a timed wait). */
+  restartBlock: (() => number | Promise<number>) | null = null;
   exited = false;
   /** Syscall-restart bookkeeping and the name of the syscall in progress (for --strace). */
   syscallNr = -1;
@@ -137,7 +144,8 @@ export class Task {
   vforkDone: (() => void) | null = null;
 
   constructor(
-    readonly tid: number,
+    /** Its thread id; execve from another thread makes that thread's tid the process's pid. */
+    public tid: number,
     readonly tg: ThreadGroup,
     public mm: MemoryManager,
     public fds: FdTable,

@@ -39,5 +39,18 @@ export function createNodeHost(opts: NodeHostOptions): Host {
     hostname: hostname(),
     yield: () => new Promise((r) => setImmediate(r)),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    setTimer,
   };
+}
+
+/** Node's timers take at most 2^31-1 ms (longer ones fire at once): longer waits go in steps. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+
+function setTimer(ms: number, fire: () => void): () => void {
+  let timer: NodeJS.Timeout;
+  const arm = (left: number) => {
+    timer = setTimeout(left > TIMER_MAX_MS ? () => arm(left - TIMER_MAX_MS) : fire, Math.min(left, TIMER_MAX_MS));
+  };
+  arm(Math.max(ms, 0));
+  return () => clearTimeout(timer);
 }

@@ -1,7 +1,12 @@
 // Processes, signals and shells, compared with native runs:
 //   test/guest/processes/*.c   fork/vfork/exec/wait, orphans, process groups (fork_wait.c);
 //                              handlers, frames, sigreturn, masks, faults, restart (signals.c);
-//                              pipes, FIFOs, splice/tee/vmsplice, a 5-process pipeline (pipes.c).
+//                              pipes, FIFOs, splice/tee/vmsplice, a 5-process pipeline (pipes.c);
+//                              pthreads: locks, condvars, cancellation, TLS, PI and robust
+//                              mutexes, signals to threads, exit/exec/faults in threads
+//                              (threads.c); queues on raw futexes, shared futexes across
+//                              processes (futex_queue.c); futex(2) operation by operation, PI
+//                              words, robust lists (futex_ops.c).
 //                              Natively under `unshare --fork --pid` when root, so the program is
 //                              PID 1 there too.
 //   test/guest/shell/*.sh      scripts run by dash and by busybox sh: pipelines, subshells,
