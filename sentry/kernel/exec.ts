@@ -14,7 +14,7 @@ import { S_IFMT, S_IFREG } from '../vfs/stat.js';
 import { AT_FDCWD } from '../vfs/path.js';
 import { lookupAt, type Caller } from '../vfs/vfs.js';
 import type { Kernel } from './kernel.js';
-import { endOtherThreads, notePeakRss } from './exit.js';
+import { endOtherThreads, notePeakRss, releaseMemory } from './exit.js';
 import { SignalHandlers, type Credentials, type Task } from './task.js';
 
 /** The first bytes of a file, where `#!` lines are looked for (BINPRM_BUF_SIZE). */
@@ -184,6 +184,7 @@ async function loadElf(k: Kernel, c: Caller, creds: Credentials, file: ElfFile, 
 export function commitExec(k: Kernel, t: Task, image: ExecImage, filename: string, envp: Uint8Array[]): void {
   endOtherThreads(k, t);
   notePeakRss(t.tg, t);
+  releaseMemory(k, t);
   t.mm.drop();
   t.mm = image.mm;
   // A vfork parent waits for this moment: we no longer use its memory.
@@ -198,9 +199,6 @@ export function commitExec(k: Kernel, t: Task, image: ExecImage, filename: strin
   t.tg.didExec = true;
   // POSIX timers end at exec (exit_itimers); alarm and setitimer's timers go on.
   t.tg.posixTimers?.deleteAll();
-  t.clearChildTid = 0;
-  t.robustList = 0;
-  t.robustListLen = 0;
   installImage(t, image, filename, envp);
 }
 

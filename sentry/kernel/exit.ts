@@ -1,9 +1,11 @@
 // How tasks and processes end (Linux kernel/exit.c): a thread's exit releases what it used
-// (clear_child_tid, its share of the address space and fd table); the last thread's exit makes
+// (its robust and PI futexes, clear_child_tid, its share of the address space and fd table; a
+// leader stays as a zombie thread until the last thread ends); the last thread's exit makes
 // the process a zombie, gives its children to a subreaper or init, and tells its parent, which
 // reaps it with wait4/waitid, or lets it go at once when it ignores SIGCHLD.
 
 import type { Kernel } from './kernel.js';
+import { releaseFutexes } from './robust_list.js';
 import { sendToProcess } from './signals.js';
 import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SI_USER, SIG_IGN, SIGCHLD, sigInfo } from './sigset.js';
 import type { Task, ThreadGroup } from './task.js';
@@ -34,9 +36,35 @@ export function endGroup(k: Kernel, tg: ThreadGroup, waitStatus: number): void {
   for (const t of [...tg.tasks]) endTask(k, t);
 }
 
-/** execve from a multi-threaded process: the other threads end first (de_thread). */
+/**
+ * execve from a multi-threaded process (de_thread): the other threads end, and a thread other
+ * than the leader takes the leader's place, with the process's pid as its tid.
+ */
 export function endOtherThreads(k: Kernel, t: Task): void {
   for (const other of [...t.tg.tasks]) if (other !== t) endTask(k, other);
+  const tg = t.tg;
+  if (t.tid !== tg.pid) {
+    k.tasks.delete(t.tid);
+    t.tid = tg.pid;
+    k.tasks.set(t.tid, t);
+  }
+  tg.zombieLeader = null;
+}
+
+/**
+ * A task lets go of its address space (Linux exit_mm_release, exec_mm_release): its robust and
+ * PI futexes first, then CLONE_CHILD_CLEARTID: tasks still sharing the memory learn of the exit
+ * (pthread_join waits there, with a shared futex).
+ */
+export function releaseMemory(k: Kernel, t: Task): void {
+  releaseFutexes(k.futexes, t);
+  if (t.clearChildTid !== 0) {
+    if (t.mm.userCount > 1 && t.mm.copyOut(t.clearChildTid, new Uint8Array(4))) {
+      const key = k.futexes.key(t.mm, t.clearChildTid, true, false);
+      if (typeof key === 'string') k.futexes.wake(key, 1);
+    }
+    t.clearChildTid = 0;
+  }
 }
 
 /** One task stops: its loop ends at the next check, and what it held is released. */
@@ -47,11 +75,7 @@ function endTask(k: Kernel, t: Task): void {
   t.wakeup?.();
   k.futexes.cancel(t);
   const tg = t.tg;
-  // CLONE_CHILD_CLEARTID: threads still sharing the memory learn of the exit (pthread_join).
-  if (t.clearChildTid !== 0 && tg.tasks.size > 1) {
-    t.mm.copyOut(t.clearChildTid, new Uint8Array(4));
-    k.futexes.wake(k.futexes.key(t.mm, t.clearChildTid), 1);
-  }
+  releaseMemory(k, t);
   t.vforkDone?.();
   t.vforkDone = null;
   tg.exitedInstructions += t.ctx.instructions;
@@ -62,6 +86,8 @@ function endTask(k: Kernel, t: Task): void {
   tg.tasks.delete(t);
   k.tasks.delete(t.tid);
   if (tg.tasks.size === 0) { groupGone(k, tg, t); return; }
+  // A leader that ends before its threads stays, a zombie, until the last one (/proc shows it).
+  if (t.tid === tg.pid) tg.zombieLeader = t;
   // Children it forked pass to a sibling thread, and learn of it if they asked (PR_SET_PDEATHSIG).
   const sibling = tg.leader ?? tg.tasks.values().next().value!;
   for (const child of tg.children) {
@@ -92,6 +118,7 @@ function groupGone(k: Kernel, tg: ThreadGroup, last: Task): void {
   // Its timers die with it.
   tg.itimers?.stopAll();
   tg.posixTimers?.deleteAll();
+  tg.zombieLeader = null;
   k.log(`pid ${tg.pid} exited with ${tg.termSignal ? `signal ${tg.termSignal}` : `status ${tg.exitStatus}`}`);
   const heir = reaperFor(k, tg);
   const heirThread = heir ? heir.leader ?? heir.tasks.values().next().value ?? null : null;

@@ -77,11 +77,13 @@ export class Kernel {
   private readonly loggedUnimplemented = new Set<number>();
   private readonly loggedOnce = new Set<string>();
   /** Futex wait queues, shared by every task. */
-  readonly futexes = new FutexTable();
+  readonly futexes: FutexTable;
   readonly bootTime: { sec: number; nsec: number };
   readonly bootRealtime: { sec: number; nsec: number };
   /** The task whose syscall is being answered (procfs's "self"). */
   currentTask: Task | null = null;
+  /** Instructions run by all tasks since one last gave the event loop a turn. */
+  private unyielded = 0;
 
   constructor(readonly platform: Platform, readonly host: Host, readonly options: KernelOptions) {
     this.frames = new FrameAllocator(platform.memory);
@@ -91,6 +93,12 @@ export class Kernel {
     this.bootTime = host.clock.monotonic();
     this.bootRealtime = host.clock.realtime();
     this.hostTimers = new HostTimers(host);
+    const nowMs = (realtime: boolean) => {
+      const ts = realtime ? host.clock.realtime() : host.clock.monotonic();
+      return ts.sec * 1000 + ts.nsec / 1e6;
+    };
+    const setTimer = (ms: number, fire: () => void) => { const timer = this.hostTimers.after(ms, fire); return () => timer.cancel(); };
+    this.futexes = new FutexTable(platform.memory, { nowMs, setTimer }, (t) => t.exited || hasDeliverable(t));
   }
 
   log(line: string): void { this.host.log(line); }
@@ -191,8 +199,10 @@ export class Kernel {
       }
       as = t.mm.as;
       runEnd = Math.min(sliceEnd, t.cpuCheckAt);
+      const before = t.ctx.instructions;
       let stop: Stop | Promise<Stop> = t.ctx.switch(as, t.regs, Math.max(runEnd - t.ctx.instructions, 1), onSyscall);
       if (stop instanceof Promise) stop = await stop;
+      this.unyielded += t.ctx.instructions - before;
       switch (stop.kind) {
         case 'syscall': {
           // Answered by the hook (maybe still waiting), or by us here for platforms without it.
@@ -207,7 +217,10 @@ export class Kernel {
         case 'interrupted': break;
       }
       if (t.ctx.instructions >= t.cpuCheckAt && !t.exited) checkCpuTimers(t);
-      if (t.ctx.instructions >= sliceEnd) {
+      // Tasks that wake each other (a futex ping-pong) hand over in promise callbacks, which
+      // never let the event loop in: instructions run by any task since it last ran count too.
+      if (t.ctx.instructions >= sliceEnd || this.unyielded >= SLICE) {
+        this.unyielded = 0;
         await this.host.yield();
         sliceEnd = t.ctx.instructions + SLICE;
       }

@@ -64,7 +64,8 @@ export class KernelProcSource implements ProcSource {
   }
 
   task(tid: number): ProcTask | null {
-    const t = this.k.tasks.get(tid);
+    // A leader that exited before its threads is still there, a zombie, until the last one.
+    const t = this.k.tasks.get(tid) ?? this.k.groups.get(tid)?.zombieLeader;
     return t ? this.describe(t) : null;
   }
 
@@ -127,16 +128,17 @@ export class KernelProcSource implements ProcSource {
       },
       caps: { inheritable: bits(c.capInheritable), permitted: bits(c.capPermitted), effective: bits(c.capEffective), bounding: bits(c.capBounding), ambient: 0n },
       noNewPrivs: tg.noNewPrivs, seccompMode: 0, seccompFilters: 0, contextSwitches: { voluntary: 0, involuntary: 0 },
-      tids: () => [...tg.tasks].map((x) => x.tid).sort((a, b) => a - b),
-      cmdline: () => mm.cmdline,
-      environ: () => mm.environ,
-      auxv: () => mm.auxv,
-      exe: () => mm.exe,
-      cwd: () => t.fs.cwd,
-      root: () => t.fs.root,
-      fds: () => t.fds.fds().map((fd) => ({ fd, file: t.fds.get(fd)!, cloexec: t.fds.getCloexec(fd) })),
+      tids: () => tg.threadList.map((x) => x.tid).sort((a, b) => a - b),
+      // A zombie has let go of its memory, files and directories.
+      cmdline: () => t.exited ? new Uint8Array(0) : mm.cmdline,
+      environ: () => t.exited ? new Uint8Array(0) : mm.environ,
+      auxv: () => t.exited ? new Uint8Array(0) : mm.auxv,
+      exe: () => t.exited ? null : mm.exe,
+      cwd: () => t.exited ? null : t.fs.cwd,
+      root: () => t.exited ? null : t.fs.root,
+      fds: () => t.exited ? [] : t.fds.fds().map((fd) => ({ fd, file: t.fds.get(fd)!, cloexec: t.fds.getCloexec(fd) })),
       memory: () => adapter.memory(t),
-      maps: () => adapter.maps(t),
+      maps: () => t.exited ? [] : adapter.maps(t),
       mounts: () => adapter.mounts(t),
       rlimits: () => Array.from({ length: 16 }, (_, r) => {
         const l = getLimit(t, r);

@@ -28,7 +28,9 @@ export type SignalSource = 'guest' | 'host' | 'kernel';
 /** Whether `sig` sent to `tg` would be dropped on arrival (ignored and not blocked by `t`). */
 function ignoredOnArrival(tg: ThreadGroup, t: Task | undefined, sig: number, source: SignalSource): boolean {
   const a = tg.handlers.actions[sig];
-  if (t && t.sigmask.has(sig)) return false; // it may be unblocked after the handler changes
+  // A blocked signal may be unblocked after the handler changes; one a sigtimedwait is waiting
+  // for was blocked before it (real_blocked): neither is dropped.
+  if (t && (t.sigmask.has(sig) || t.realBlocked?.has(sig))) return false;
   if (a.handler === SIG_IGN) return true;
   if (a.handler !== SIG_DFL) return false;
   if (defaultAction(sig) === 'ignore') return true;
@@ -53,8 +55,9 @@ export function sendToProcess(k: Kernel, tg: ThreadGroup, info: SigInfo, source:
   if (ignoredOnArrival(tg, leader, sig, source)) return false;
   if (!tg.pending.add(info)) return false;
   tg.signalEvents.notifyAll();
-  // Wake a thread that can take it: the main thread if it does not block it.
-  const taker = [leader, ...tg.tasks].find((t) => t && !t.sigmask.has(sig));
+  // Wake a thread that can take it (complete_signal): the main thread if it does not block it,
+  // else another that does not (a thread in sigwaitinfo unblocks what it waits for).
+  const taker = [leader, ...tg.tasks].find((t) => t && !t.exited && !t.sigmask.has(sig));
   if (taker) wake(k, taker);
   return true;
 }
@@ -120,10 +123,16 @@ export function dequeueSignal(t: Task, blocked: SigSet = t.sigmask): SigInfo | u
   return info;
 }
 
-/** Re-executes the syscall instruction with its original number (rip - 2, rax = orig_rax). */
-function restartSyscall(t: Task): void {
+/** restart_syscall(2)'s number: what a syscall interrupted with ERESTART_RESTARTBLOCK re-enters as. */
+const NR_RESTART_SYSCALL = 219;
+
+/**
+ * Re-executes the syscall instruction (rip - 2) with its original number (rax = orig_rax), or as
+ * restart_syscall, which resumes from the task's restart block.
+ */
+function restartSyscall(t: Task, code: number): void {
   t.regs.rip = t.regs.rip - 2;
-  t.regs.setNumber(Gpr.RAX, t.syscallNr);
+  t.regs.setNumber(Gpr.RAX, code === ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : t.syscallNr);
 }
 
 /**
@@ -155,8 +164,11 @@ export function deliverSignals(k: Kernel, t: Task): void {
     if (t.restartCode) {
       const r = t.restartCode;
       t.restartCode = 0;
-      if (r === ERESTARTNOINTR || (r === ERESTARTSYS && (a.flags & SA_RESTART))) restartSyscall(t);
-      else t.regs.setNumber(Gpr.RAX, -Errno.EINTR);
+      if (r === ERESTARTNOINTR || (r === ERESTARTSYS && (a.flags & SA_RESTART))) restartSyscall(t, r);
+      else {
+        t.regs.setNumber(Gpr.RAX, -Errno.EINTR);
+        t.restartBlock = null; // a handler ran: there is nothing left to resume
+      }
     }
     const savedMask = t.savedMask ?? t.sigmask;
     t.savedMask = null;
@@ -178,8 +190,10 @@ export function deliverSignals(k: Kernel, t: Task): void {
   // sigsuspend, ppoll or epoll_pwait replaced comes back (Linux restore_saved_sigmask), also
   // after one that failed with EINTR.
   if (t.restartCode) {
+    const r = t.restartCode;
     t.restartCode = 0;
-    restartSyscall(t);
+    if (t.savedMask) { t.sigmask = t.savedMask; t.savedMask = null; }
+    restartSyscall(t, r);
   }
   if (t.savedMask) { t.sigmask = t.savedMask; t.savedMask = null; }
 }

@@ -83,6 +83,8 @@ export class ThreadGroup {
   /** Exited and not yet reaped by its parent. */
   zombie = false;
   readonly tasks = new Set<Task>();
+  /** The leader after it exited while other threads go on (a zombie thread, as /proc shows it). */
+  zombieLeader: Task | null = null;
   readonly rlimits = new Map<number, Rlimit>();
   comm = '';
   dumpable = 1;
@@ -135,6 +137,9 @@ export class ThreadGroup {
 
   get ppid(): number { return this.parent?.pid ?? 0; }
   get leader(): Task | undefined { for (const t of this.tasks) if (t.tid === this.pid) return t; return undefined; }
+
+  /** Its threads for /proc (PID/task, Threads:): the live ones and a zombie leader. */
+  get threadList(): Task[] { return this.zombieLeader ? [this.zombieLeader, ...this.tasks] : [...this.tasks]; }
 }
 
 export class Task {
@@ -143,14 +148,18 @@ export class Task {
   sigmask = new SigSet();
   /** The mask to restore after a handler interrupts sigsuspend/pselect (set while they wait). */
   savedMask: SigSet | null = null;
+  /** The mask sigtimedwait set aside while it waits with its signals unblocked (real_blocked). */
+  realBlocked: SigSet | null = null;
   /** Signals sent to this thread (tkill, faults). */
   readonly pending = new PendingSignals();
   altStack: AltStack = { sp: 0, size: 0, flags: SS_DISABLE };
   /** Set when a syscall was interrupted (-ERESTART*): delivery decides between restart and EINTR. */
   restartCode = 0;
   clearChildTid = 0;
+  /** set_robust_list's head (walked at exit and exec), 0 for none. */
   robustList = 0;
-  robustListLen = 0;
+  /** What restart_syscall runs after a syscall returned ERESTART_RESTARTBLOCK (a timed wait). */
+  restartBlock: (() => number | Promise<number>) | null = null;
   exited = false;
   /** Syscall-restart bookkeeping and the name of the syscall in progress (for --strace). */
   syscallNr = -1;
@@ -173,7 +182,8 @@ export class Task {
   schedResetOnFork = false;
 
   constructor(
-    readonly tid: number,
+    /** Its thread id; execve from another thread makes that thread's tid the process's pid. */
+    public tid: number,
     readonly tg: ThreadGroup,
     public mm: MemoryManager,
     public fds: FdTable,

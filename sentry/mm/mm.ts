@@ -441,6 +441,34 @@ export class MemoryManager {
     return f * PAGE_SIZE + (addr % PAGE_SIZE);
   }
 
+  /**
+   * The physical address of the aligned 32-bit word at `addr`, for the kernel's atomic accesses
+   * (futexes), with its page faulted in as a guest access would; -1 when that fails (EFAULT).
+   */
+  wordAddress(addr: number, write: boolean): number {
+    return this.kernelAddr(addr, write);
+  }
+
+  /**
+   * What names a shared futex at `addr` (Linux get_futex_key): the frame of a MAP_SHARED page or
+   * of a read-only file page, so that every process mapping it meets there; 'anon' for this
+   * process's own memory (named by address, after a private page was made this process's own by
+   * a write fault, as get_user_pages(FOLL_WRITE) does); null when the page cannot be had: EFAULT.
+   * A read-only page serves only `write` false, and never a read-only anonymous one.
+   */
+  futexPage(addr: number, write: boolean): number | 'anon' | null {
+    if (!(addr >= 0 && addr < USER_ADDRESS_LIMIT)) return null;
+    const v = this.findVma(addr);
+    if (!v || !(v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) return null;
+    const writable = (v.prot & PROT_WRITE) !== 0;
+    if (write && !writable) return null;
+    const f = this.pageFrame(Math.floor(addr / PAGE_SIZE), v, writable);
+    if (f < 0) return null;
+    if (v.flags & MAP_SHARED) return f;
+    if (writable) return 'anon';
+    return v.file ? f : null;
+  }
+
   /** Copies guest memory into `out`; false on EFAULT. */
   copyIn(addr: number, out: Uint8Array): boolean {
     let done = 0;
@@ -523,6 +551,9 @@ export class MemoryManager {
   /** A task stops using it (exit, exec); the last one releases it. */
   drop(): void { if (--this.users === 0) this.release(); }
 
+  /** Tasks using it (Linux mm_users): more than one tells an exiting thread that others remain. */
+  get userCount(): number { return this.users; }
+
   /**
    * Copies this address space into `child` (fork): every page is shared, and private pages are
    * copied on the first write by either side (a private page whose frame has more than one
@@ -531,6 +562,17 @@ export class MemoryManager {
   forkInto(child: MemoryManager): number {
     let commit = 0;
     for (const v of this.vmas) commit += commitPages(v, (v.end - v.start) / PAGE_SIZE);
+    // A MAP_SHARED anonymous page must be one frame for both: pages never touched get theirs now
+    // (they have no file to find them in later).
+    for (const v of this.vmas) {
+      if (!(v.flags & MAP_SHARED) || v.file) continue;
+      for (let vpn = v.start / PAGE_SIZE; vpn < v.end / PAGE_SIZE; vpn++) {
+        if (this.pages.has(vpn)) continue;
+        const f = this.frames.alloc();
+        if (f < 0) return -Errno.ENOMEM;
+        this.pages.set(vpn, f);
+      }
+    }
     if (!child.charge(commit)) return -Errno.ENOMEM;
     child.vmas = this.vmas.map((v) => ({ ...v }));
     for (const [vpn, f] of this.pages) { this.frames.incRef(f); child.pages.set(vpn, f); }

@@ -149,7 +149,8 @@ export function sys_kill(t: Task, k: Kernel): SyscallResult {
 function signalThread(t: Task, k: Kernel, tgid: number, tid: number, sig: number, info: () => SigInfo): number {
   if (tid <= 0 || (tgid !== -1 && tgid <= 0)) return -Errno.EINVAL;
   if (sig !== 0 && !validSignal(sig)) return -Errno.EINVAL;
-  const target = k.tasks.get(tid);
+  // A leader that exited before its threads is still there: a signal to it is taken and lost.
+  const target = k.tasks.get(tid) ?? k.groups.get(tid)?.zombieLeader ?? undefined;
   if (!target || (tgid !== -1 && target.tg.pid !== tgid)) return -Errno.ESRCH;
   if (!maySignal(t, target.tg)) return -Errno.EPERM;
   if (sig !== 0) sendToThread(k, target, info());
@@ -235,26 +236,32 @@ export async function sys_rt_sigtimedwait(t: Task, k: Kernel): Promise<number> {
   }
   // Only the asked-for signals may be taken (KILL and STOP never are).
   const notWanted = new SigSet(~withoutUnblockable(want).lo, ~want.hi);
-  const deadline = ms >= 0 ? k.host.clock.monotonic() : null;
-  for (;;) {
+  const take = (): number => {
     const info = dequeueSignal(t, notWanted);
-    if (info) {
-      if (infoAddr !== 0 && !copyOut(t, infoAddr, info.bytes)) return -Errno.EFAULT;
-      return info.signo;
-    }
-    // Another signal that is not blocked interrupts the wait.
-    if (t.pending.next(t.sigmask) || t.tg.pending.next(t.sigmask)) return -Errno.EINTR;
-    let left = -1;
-    if (deadline) {
-      const now = k.host.clock.monotonic();
-      left = ms - ((now.sec - deadline.sec) * 1000 + (now.nsec - deadline.nsec) / 1e6);
-      if (left <= 0) return -Errno.EAGAIN;
-    }
-    if (t.exited) return -Errno.EINTR;
-    // The wanted signals are usually blocked: a sender only wakes a thread that does not block
-    // them, so look again every few milliseconds as well.
-    await k.interruptibleSleep(t, left < 0 ? 10 : Math.min(left, 10));
-  }
+    if (!info) return 0;
+    return infoAddr !== 0 && !copyOut(t, infoAddr, info.bytes) ? -Errno.EFAULT : info.signo;
+  };
+  const first = take();
+  if (first !== 0 || ms === 0) return first || -Errno.EAGAIN;
+  // As Linux does, the wanted signals are unblocked while the task sleeps, so that a signal sent
+  // to the process picks this thread and wakes it. Another signal ends the wait with EINTR.
+  const blocked = t.sigmask;
+  t.sigmask = new SigSet(blocked.lo & notWanted.lo, blocked.hi & notWanted.hi);
+  t.realBlocked = blocked;
+  const slept = await k.interruptibleSleep(t, ms);
+  t.sigmask = blocked;
+  t.realBlocked = null;
+  return take() || (slept ? -Errno.EAGAIN : -Errno.EINTR);
+}
+
+/**
+ * restart_syscall: a wait that a signal interrupted without running a handler goes on from where
+ * it was (its deadline unchanged), as the syscall left it in the task's restart block.
+ */
+export function sys_restart_syscall(t: Task): SyscallResult {
+  const resume = t.restartBlock;
+  t.restartBlock = null;
+  return resume ? resume() : -Errno.EINTR;
 }
 
 // --- the alternate stack and returning from a handler -------------------------------------------

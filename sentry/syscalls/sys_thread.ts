@@ -1,6 +1,6 @@
 // Task identity and lifetime: exit, exit_group, getpid/getppid/gettid, set_tid_address,
-// set_robust_list, arch_prctl, prlimit64/getrlimit/setrlimit, prctl (gVisor sys_thread.go,
-// sys_tls.go, sys_rlimit.go, sys_prctl.go). Scheduling calls are in sys_sched.ts.
+// arch_prctl, prlimit64/getrlimit/setrlimit, prctl (gVisor sys_thread.go, sys_tls.go,
+// sys_rlimit.go, sys_prctl.go). Scheduling calls are in sys_sched.ts, robust lists in sys_futex.ts.
 
 import { Errno } from '../abi/errno.js';
 import { exitThread } from '../kernel/exit.js';
@@ -28,13 +28,6 @@ export function sys_gettid(t: Task): SyscallResult { return t.tid; }
 export function sys_set_tid_address(t: Task): SyscallResult {
   t.clearChildTid = t.arg(0);
   return t.tid;
-}
-
-export function sys_set_robust_list(t: Task): SyscallResult {
-  if (t.arg(1) !== 24) return -Errno.EINVAL; // sizeof(struct robust_list_head)
-  t.robustList = t.arg(0);
-  t.robustListLen = 24;
-  return 0;
 }
 
 const ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;

@@ -134,6 +134,16 @@ const BENCHMARKS: Benchmark[] = [
     note: 'sieve of Eratosthenes, one byte per number: memory-bound loops, fresh pages (calloc)',
   },
   getppidLoop('getppid', 'getppid', 'getppid() in a loop: the syscall round trip (per call: net of the startup benchmark)'),
+  {
+    name: 'futex',
+    source: 'futex_pingpong.c',
+    size: (s) => {
+      const rounds = Math.max(1, Math.round(100_000 * s));
+      return { args: [String(rounds)], label: `${rounds.toLocaleString('en-US')} round trips`, perUnit: { count: rounds, unit: 'µs/round trip' } };
+    },
+    expected: (size) => `pingpong rounds=${size.args[0]} turns=${2 * Number(size.args[0])}\n`,
+    note: 'two threads taking turns on one futex word (FUTEX_WAIT/FUTEX_WAKE): thread wake-up latency',
+  },
   getppidLoop('syscall', 'syscall', 'syscall(SYS_getppid) in a loop: the round trip plus the generic wrapper (per call: net of startup)'),
   {
     name: 'stat',

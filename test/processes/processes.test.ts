@@ -6,6 +6,11 @@
 //                              EINTR (events.c); an epoll server over six children's pipes
 //                              (epoll_server.c); alarm, itimers, POSIX timers, getrusage/times,
 //                              sched_*, nice, PDEATHSIG and CHILD_SUBREAPER (timers.c).
+//                              pthreads: locks, condvars, cancellation, TLS, PI and robust
+//                              mutexes, signals to threads, exit/exec/faults in threads
+//                              (threads.c); queues on raw futexes, shared futexes across
+//                              processes (futex_queue.c); futex(2) operation by operation, PI
+//                              words, robust lists (futex_ops.c).
 //                              Natively under `unshare --fork --pid` when root, so the program is
 //                              PID 1 there too.
 //   test/guest/shell/*.sh      scripts run by dash and by busybox sh: pipelines, subshells,
