@@ -61,6 +61,11 @@ export function sys_poll(t: Task, k: Kernel): SyscallResult {
 
 export function sys_ppoll(t: Task, k: Kernel): SyscallResult {
   const fdsAddr = t.arg(0), nfds = t.argLo(1) >>> 0, tsAddr = t.arg(2), maskAddr = t.arg(3), maskSize = t.arg(4);
+  return withMaskAndTimeout(t, k, tsAddr, maskAddr, maskSize, (deadline) => doPoll(t, k, fdsAddr, nfds, deadline));
+}
+
+/** ppoll and pselect6: `body` runs with the call's temporary signal mask; the time left is written back. */
+function withMaskAndTimeout(t: Task, k: Kernel, tsAddr: number, maskAddr: number, maskSize: number, body: (deadline: Deadline) => SyscallResult): SyscallResult {
   const deadline = timespecDeadline(t, k, tsAddr);
   if (typeof deadline === 'number') return deadline;
   if (maskAddr !== 0) {
@@ -69,7 +74,7 @@ export function sys_ppoll(t: Task, k: Kernel): SyscallResult {
     setTemporaryMask(t, mask);
   }
   const finish = (r: number): number => writeTimeLeft(t, tsAddr, deadline, 'timespec', endTemporaryMask(t, r));
-  const r = doPoll(t, k, fdsAddr, nfds, deadline);
+  const r = body(deadline);
   return typeof r === 'number' ? finish(r) : r.then(finish);
 }
 
@@ -182,14 +187,5 @@ export function sys_pselect6(t: Task, k: Kernel): SyscallResult {
     maskAddr = getU64(dv, 0);
     maskSize = getU64(dv, 8);
   }
-  const deadline = timespecDeadline(t, k, tsAddr);
-  if (typeof deadline === 'number') return deadline;
-  if (maskAddr !== 0) {
-    const mask = readSigmask(t, maskAddr, maskSize);
-    if (typeof mask === 'number') return mask;
-    setTemporaryMask(t, mask);
-  }
-  const finish = (r: number): number => writeTimeLeft(t, tsAddr, deadline, 'timespec', endTemporaryMask(t, r));
-  const r = doSelect(t, k, n, addrs, deadline);
-  return typeof r === 'number' ? finish(r) : r.then(finish);
+  return withMaskAndTimeout(t, k, tsAddr, maskAddr, maskSize, (deadline) => doSelect(t, k, n, addrs, deadline));
 }
