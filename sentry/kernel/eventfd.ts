@@ -29,12 +29,7 @@ export class EventFd extends AnonFile {
   }
 
   private async readSlow(dst: Uint8Array, t: Task | null): Promise<number> {
-    let interrupted = false;
-    for (;;) {
-      if (this.count > 0n) return this.take(dst);
-      if (interrupted) return -ERESTARTSYS;
-      interrupted = !(await this.events.wait(t));
-    }
+    return (await this.events.waitUntil(t, () => this.count > 0n)) ? this.take(dst) : -ERESTARTSYS;
   }
 
   private take(dst: Uint8Array): number {
@@ -55,12 +50,7 @@ export class EventFd extends AnonFile {
   }
 
   private async writeSlow(v: bigint, t: Task | null): Promise<number> {
-    let interrupted = false;
-    for (;;) {
-      if (ULLONG_MAX - this.count > v) return this.add(v);
-      if (interrupted) return -ERESTARTSYS;
-      interrupted = !(await this.events.wait(t));
-    }
+    return (await this.events.waitUntil(t, () => ULLONG_MAX - this.count > v)) ? this.add(v) : -ERESTARTSYS;
   }
 
   private add(v: bigint): number {

@@ -119,14 +119,8 @@ export class PipeFile implements FileDescription {
 
   private async readSlow(dst: Uint8Array, t: Task | null): Promise<number> {
     const p = this.pipe;
-    // Data that arrived with the signal that interrupted the wait is still read.
-    let interrupted = false;
-    for (;;) {
-      if (p.length > 0) return this.drain(dst);
-      if (p.writers === 0) return 0;
-      if (interrupted) return -ERESTARTSYS;
-      interrupted = !(await p.changed.wait(t));
-    }
+    if (!(await p.changed.waitUntil(t, () => p.length > 0 || p.writers === 0))) return -ERESTARTSYS;
+    return p.length > 0 ? this.drain(dst) : 0;
   }
 
   /**

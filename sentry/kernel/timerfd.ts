@@ -64,12 +64,7 @@ export class TimerFd extends AnonFile {
   }
 
   private async readSlow(dst: Uint8Array, t: Task | null): Promise<number> {
-    let interrupted = false;
-    for (;;) {
-      if (this.ticks > 0n) return this.take(dst);
-      if (interrupted) return -ERESTARTSYS;
-      interrupted = !(await this.events.wait(t));
-    }
+    return (await this.events.waitUntil(t, () => this.ticks > 0n)) ? this.take(dst) : -ERESTARTSYS;
   }
 
   private take(dst: Uint8Array): number {

@@ -24,4 +24,16 @@ export class WaitQueue extends Notifier {
       if (t) t.wakeup = onInterrupt;
     });
   }
+
+  /**
+   * Waits until `ready()` holds; false when `t` was interrupted and it still does not. What
+   * arrived with the interrupting signal is not lost: the condition is looked at once more.
+   */
+  async waitUntil(t: Task | null, ready: () => boolean): Promise<boolean> {
+    for (let interrupted = false; !ready();) {
+      if (interrupted) return false;
+      interrupted = !(await this.wait(t));
+    }
+    return true;
+  }
 }
