@@ -213,7 +213,8 @@ export function registerDo(program: Command): void {
     .action(async (prog: string, args: string[], opts: DoOptions) => {
       const status = await runDo([prog, ...args], opts);
       // Let pending stdio writes finish before leaving with the guest's status; but the sandbox is
-      // over, so whatever the killed guests left behind (a sleep's timer) must not hold runts.
+      // over, so a host read a killed guest left pending (fd 0 read on the thread pool, which
+      // cannot be cancelled) must not hold runts.
       process.exitCode = status;
       setTimeout(() => process.exit(status), 0).unref();
     });

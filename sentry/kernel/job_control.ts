@@ -53,6 +53,12 @@ export function orphanedGroup(k: Kernel, pgid: number, sid: number): boolean {
   return true;
 }
 
+/** Whether a living process is in group `pgid` of session `sid` (setpgid's and tcsetpgrp's test). */
+export function groupExists(k: Kernel, pgid: number, sid: number): boolean {
+  for (const tg of k.groups.values()) if (!tg.zombie && tg.pgid === pgid && tg.sid === sid) return true;
+  return false;
+}
+
 /** Parks a task of a stopped process until SIGCONT (or its death). */
 export async function waitWhileStopped(t: Task): Promise<void> {
   while (t.tg.stopped && !t.exited) await t.tg.resumed.wait(t);

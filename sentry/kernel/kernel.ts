@@ -15,9 +15,9 @@ import { checkCpuTimers } from './ktimer.js';
 import { ExecFailure, installImage, loadExecutable } from './exec.js';
 import { endGroup, exitedStatus, killedStatus } from './exit.js';
 import { Pipe, type PipeHost } from './pipe.js';
-import { orphanedGroup, waitWhileStopped } from './job_control.js';
+import { groupExists, orphanedGroup, waitWhileStopped } from './job_control.js';
 import { Terminal, type TtyHost } from './terminal.js';
-import { deliverSignals, forceSignal, hasDeliverable, isRestart, raiseSignal, sendToProcess, sendToThread } from './signals.js';
+import { deliverSignals, forceSignal, hasDeliverable, isRestart, raiseSignal, sendToProcess } from './signals.js';
 import { BUS_ADRERR, FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, sigInfo, SI_KERNEL, SI_USER } from './sigset.js';
 import { KEEP_REGISTERS } from '../syscalls/handler.js';
 import { MemoryManager } from '../mm/mm.js';
@@ -148,7 +148,7 @@ export class Kernel {
     fds.install(0, new StreamFile(stdin, O_RDONLY, 'pipe:[stdin]'), false);
     // The host reader of runts' stdout going away is a signal from outside the sandbox: even
     // PID 1 dies of it (`runts do -- yes | head -1` ends with 141, as the same pipeline natively).
-    const hostPipeBroken = () => { const t = this.currentTask; if (t) sendToThread(this, t, sigInfo(SIGPIPE, SI_KERNEL), 'host'); };
+    const hostPipeBroken = () => { const t = this.currentTask; if (t) raiseSignal(this, t, SIGPIPE, 'host'); };
     fds.install(1, new StreamFile(stdout, O_WRONLY, 'pipe:[stdout]', hostPipeBroken), false);
     fds.install(2, new StreamFile(stderr, O_WRONLY, 'pipe:[stderr]', hostPipeBroken), false);
     const terminal = this.host.terminal && stdin.isTty ? this.openTerminal(stdout) : null;
@@ -418,7 +418,7 @@ export class Kernel {
         for (const tg of this.groups.values()) if (tg.pgid === pgid && !tg.zombie) sendToProcess(this, tg, sigInfo(sig, SI_KERNEL), 'kernel');
       },
       orphaned: (pgid, sid) => orphanedGroup(this, pgid, sid),
-      groupExists: (pgid, sid) => [...this.groups.values()].some((g) => !g.zombie && g.pgid === pgid && g.sid === sid),
+      groupExists: (pgid, sid) => groupExists(this, pgid, sid),
       sleep: (ms) => this.host.sleep(ms),
     };
     this.terminal = new Terminal(out, host, tty, () => this.host.stdio[0].stat());

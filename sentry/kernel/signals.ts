@@ -91,8 +91,8 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
 }
 
 /** The kernel raises a signal for what the task just did (SIGPIPE on a broken pipe). */
-export function raiseSignal(k: Kernel, t: Task, sig: number): void {
-  sendToThread(k, t, sigInfo(sig, SI_KERNEL), 'kernel');
+export function raiseSignal(k: Kernel, t: Task, sig: number, source: SignalSource = 'kernel'): void {
+  sendToThread(k, t, sigInfo(sig, SI_KERNEL), source);
 }
 
 /** Ends t's interruptible wait, if any: wait queues, sleeps and futex waits. */

@@ -3,6 +3,7 @@
 
 import { Errno } from '../abi/errno.js';
 import { CLONE_VFORK, CLONE_VM, cloneTask, type CloneArgs } from '../kernel/clone.js';
+import { groupExists } from '../kernel/job_control.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { SIGCHLD, type Task, type ThreadGroup } from '../kernel/task.js';
 import { WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WUNTRACED, __WALL, __WCLONE, __WNOTHREAD, waitForChild, type ChildEvent, type WaitTarget } from '../kernel/wait.js';
@@ -134,8 +135,7 @@ export function sys_setpgid(t: Task, k: Kernel): SyscallResult {
   const want = pgid === 0 ? target.pid : pgid;
   if (want !== target.pid) {
     // Joining a group: it must exist in the caller's session.
-    const inSession = [...k.groups.values()].some((g) => !g.zombie && g.pgid === want && g.sid === t.tg.sid);
-    if (!inSession) return -Errno.EPERM;
+    if (!groupExists(k, want, t.tg.sid)) return -Errno.EPERM;
   }
   target.pgid = want;
   return 0;
